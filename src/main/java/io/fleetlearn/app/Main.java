@@ -1,0 +1,5 @@
+package io.fleetlearn.app;
+
+public final class Main {
+  public static void main(String[] args) {}
+}

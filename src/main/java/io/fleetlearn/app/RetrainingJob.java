@@ -1,0 +1,118 @@
+package io.fleetlearn.app;
+
+import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.event.EventLimits;
+import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaSensorSource;
+import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.pipeline.ParseAndValidate;
+import io.fleetlearn.pipeline.RetrainPerMachine;
+import io.fleetlearn.pipeline.RetrainingConfig;
+import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.training.TrainingParams;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * Builds the streaming retraining job from options: Kafka source → {@link RetrainPerMachine} →
+ * Kafka sinks. The one place that joins the pure transforms to Kafka and the runner.
+ */
+public final class RetrainingJob {
+  private RetrainingJob() {}
+
+  /**
+   * Parses command-line options. Unless told otherwise the job runs on the Flink runner (embedded
+   * mini-cluster), in streaming mode, detached (the caller waits or cancels), checkpointing every
+   * 30 s so Kafka offsets are committed.
+   */
+  public static <T extends RetrainingOptions> T parseOptions(String[] args, Class<T> type) {
+    T options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (!hasFlag(args, "runner")) {
+      options.setRunner(FlinkRunner.class);
+    }
+    flink.setStreaming(true);
+    if (!hasFlag(args, "attachedMode")) {
+      flink.setAttachedMode(false);
+    }
+    if (!hasFlag(args, "checkpointingInterval")) {
+      flink.setCheckpointingInterval(30_000L);
+    }
+    if (!hasFlag(args, "jobName")) {
+      options.setJobName("fleetlearn-retraining");
+    }
+    return options;
+  }
+
+  static boolean hasFlag(String[] args, String name) {
+    return Arrays.stream(args).anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
+  }
+
+  /** The transforms' configuration from the options. */
+  public static RetrainingConfig config(RetrainingOptions o) {
+    FeatureSchema schema = FeatureSchema.parse(o.getFeatures());
+    return RetrainingConfig.builder()
+        .schema(schema)
+        .limits(
+            new EventLimits(
+                o.getMaxEventBytes(),
+                o.getMaxMachineIdLength(),
+                16,
+                Durations.parse(o.getMaxFutureSkew()).getMillis(),
+                EventLimits.DEFAULT_MIN_TIMESTAMP_MILLIS))
+        .windowSize(Durations.parse(o.getWindowSize()))
+        .allowedLateness(Durations.parse(o.getAllowedLateness()))
+        .lateFiringDelay(Durations.parse(o.getLateFiringDelay()))
+        .reservoirCapacity(o.getReservoirCapacity())
+        .training(
+            TrainingParams.builder()
+                .rounds(o.getRounds())
+                .maxDepth(o.getMaxDepth())
+                .eta(o.getEta())
+                .minLabelledEvents(o.getMinLabelledEvents())
+                .minPerClass(o.getMinPerClass())
+                .holdoutFraction(o.getHoldoutFraction())
+                .threshold(o.getDecisionThreshold())
+                .extraParams(o.getXgboostParams())
+                .build())
+        .promotion(
+            new PromotionPolicy(o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
+        .stateRetention(Durations.parse(o.getStateRetention()))
+        .build();
+  }
+
+  public static KafkaClientConfig kafka(RetrainingOptions o) throws IOException {
+    return KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+  }
+
+  /** The whole job: read, retrain, publish. */
+  public static Pipeline build(RetrainingOptions o) throws IOException {
+    RetrainingConfig config = config(o);
+    KafkaClientConfig kafka = kafka(o);
+    Pipeline p = Pipeline.create(o);
+    PCollectionTuple out =
+        p.apply(
+                "ReadSensorEvents",
+                new KafkaSensorSource(
+                    kafka,
+                    o.getSensorEventsTopic(),
+                    o.getConsumerGroup(),
+                    new SensorEventParser(config.schema(), config.limits()),
+                    Durations.parse(o.getMaxOutOfOrderness()),
+                    Durations.parse(o.getIdleTimeout())))
+            .apply("RetrainPerMachine", new RetrainPerMachine(config));
+    out.get(RetrainPerMachine.MODEL_UPDATES)
+        .apply("PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic()));
+    out.get(ParseAndValidate.DEAD_LETTERS)
+        .apply("PublishDeadLetters", KafkaSinks.deadLetters(kafka, o.getDeadLetterTopic()));
+    return p;
+  }
+}

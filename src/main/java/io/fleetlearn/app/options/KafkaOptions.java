@@ -1,0 +1,58 @@
+package io.fleetlearn.app.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Where the product's Kafka topics live and how its clients connect. */
+public interface KafkaOptions extends PipelineOptions {
+  @Description("Kafka bootstrap servers, HOST:PORT[,HOST:PORT...].")
+  @Default.String("")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description(
+      "Kafka client properties file passed through to every consumer, producer and admin client"
+          + " (security.protocol, sasl.*, ssl.*, client.id, ...). Secrets in it are never logged.")
+  @Default.String("")
+  String getKafkaProperties();
+
+  void setKafkaProperties(String value);
+
+  @Description("Topic of sensor events (input), key = machineId.")
+  @Default.String("sensor-events")
+  String getSensorEventsTopic();
+
+  void setSensorEventsTopic(String value);
+
+  @Description("Compacted topic of model updates (output), key = machineId.")
+  @Default.String("model-updates")
+  String getModelUpdatesTopic();
+
+  void setModelUpdatesTopic(String value);
+
+  @Description("Topic of per-machine drift reports (output), key = machineId.")
+  @Default.String("drift-metrics")
+  String getDriftMetricsTopic();
+
+  void setDriftMetricsTopic(String value);
+
+  @Description("Dead-letter topic: refused input records with their original bytes.")
+  @Default.String("sensor-events-dlq")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
+  @Description("Kafka consumer group of the pipeline (offsets are committed on checkpoints).")
+  @Default.String("fleetlearn-retraining")
+  String getConsumerGroup();
+
+  void setConsumerGroup(String value);
+
+  @Description("Partitions of topics that this program creates (topics that exist are left alone).")
+  @Default.Integer(4)
+  int getTopicPartitions();
+
+  void setTopicPartitions(int value);
+}

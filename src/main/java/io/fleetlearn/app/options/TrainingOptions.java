@@ -1,0 +1,94 @@
+package io.fleetlearn.app.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Per-machine training, promotion and registry retention. */
+public interface TrainingOptions extends PipelineOptions {
+  @Description("Feature names in model column order (comma-separated).")
+  @Default.String("temperature,vibration,pressure,current")
+  String getFeatures();
+
+  void setFeatures(String value);
+
+  @Description("Most events kept per machine and window (uniform reservoir sample).")
+  @Default.Integer(2000)
+  int getReservoirCapacity();
+
+  void setReservoirCapacity(int value);
+
+  @Description("Fewest labelled events a window needs before a model is trained (else SKIPPED).")
+  @Default.Integer(50)
+  int getMinLabelledEvents();
+
+  void setMinLabelledEvents(int value);
+
+  @Description("Fewest events of each class (defect / no defect) a window needs (else SKIPPED).")
+  @Default.Integer(5)
+  int getMinPerClass();
+
+  void setMinPerClass(int value);
+
+  @Description("Fraction of each class held out to measure the model (stratified).")
+  @Default.Double(0.2)
+  double getHoldoutFraction();
+
+  void setHoldoutFraction(double value);
+
+  @Description("XGBoost boosting rounds.")
+  @Default.Integer(50)
+  int getRounds();
+
+  void setRounds(int value);
+
+  @Description("XGBoost max_depth.")
+  @Default.Integer(4)
+  int getMaxDepth();
+
+  void setMaxDepth(int value);
+
+  @Description("XGBoost eta (learning rate).")
+  @Default.Double(0.3)
+  double getEta();
+
+  void setEta(double value);
+
+  @Description("Further XGBoost parameters as key=value,key=value (nthread is fixed at 1).")
+  @Default.String("")
+  String getXgboostParams();
+
+  void setXgboostParams(String value);
+
+  @Description("Score threshold at or above which an event is predicted defective.")
+  @Default.Double(0.5)
+  double getDecisionThreshold();
+
+  void setDecisionThreshold(double value);
+
+  @Description("Metric the promotion policy compares: auc, f1, precision, recall, accuracy.")
+  @Default.String("auc")
+  String getPromotionMetric();
+
+  void setPromotionMetric(String value);
+
+  @Description("A challenger must beat the champion by at least this on the same holdout.")
+  @Default.Double(0.01)
+  double getMinImprovement();
+
+  void setMinImprovement(double value);
+
+  @Description(
+      "The champion counts as decayed when its score on fresh data falls this far below its"
+          + " score at training; a decayed champion is replaced by any challenger at least as good.")
+  @Default.Double(0.05)
+  double getDecayTolerance();
+
+  void setDecayTolerance(double value);
+
+  @Description("A machine silent for this long (event time) has its registry state cleared.")
+  @Default.String("7d")
+  String getStateRetention();
+
+  void setStateRetention(String value);
+}

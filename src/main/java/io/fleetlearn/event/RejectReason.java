@@ -1,0 +1,25 @@
+package io.fleetlearn.event;
+
+/** Why an input record was dead-lettered. The names are stable: metrics and alerts use them. */
+public enum RejectReason {
+  TOMBSTONE,
+  EMPTY_PAYLOAD,
+  PAYLOAD_TOO_LARGE,
+  INVALID_UTF8,
+  MALFORMED_JSON,
+  DUPLICATE_FIELD,
+  TOO_DEEPLY_NESTED,
+  NOT_AN_OBJECT,
+  TRAILING_CONTENT,
+  MISSING_MACHINE_ID,
+  INVALID_MACHINE_ID,
+  MISSING_TIMESTAMP,
+  INVALID_TIMESTAMP,
+  TIMESTAMP_OUT_OF_RANGE,
+  MISSING_FEATURES,
+  INVALID_FEATURES,
+  INVALID_FEATURE_VALUE,
+  UNKNOWN_FEATURE,
+  INVALID_LABEL,
+  INTERNAL_ERROR
+}

@@ -1,0 +1,325 @@
+package io.fleetlearn.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Parses and validates the bytes of one sensor event against the contract in {@code
+ * config/sensor-event.schema.json}. It never throws: every input yields either an event or a
+ * {@link RejectReason} with a precise detail. Jackson's streaming parser keeps it allocation-light:
+ * no tree, no maps, features written straight into a {@code float[]} in schema order.
+ *
+ * <p>Rules beyond JSON well-formedness: duplicate keys are refused at every level; unknown top-level
+ * fields are ignored (forward compatibility) but unknown feature names are refused (they would
+ * otherwise be silently dropped from the model); a feature that is absent or {@code null} is a
+ * missing value; a non-numeric, infinite or out-of-float-range feature is refused.
+ */
+public final class SensorEventParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final FeatureSchema schema;
+  private final EventLimits limits;
+  private transient @Nullable JsonFactory factory;
+
+  public SensorEventParser(FeatureSchema schema, EventLimits limits) {
+    this.schema = schema;
+    this.limits = limits;
+  }
+
+  public FeatureSchema schema() {
+    return schema;
+  }
+
+  /**
+   * Parses {@code value}. {@code referenceTimeMillis} is the record's own timestamp (the upper
+   * bound of plausible event times is this plus the allowed future skew); pass a negative value to
+   * use the wall clock instead.
+   */
+  public ParseResult parse(byte @Nullable [] value, long referenceTimeMillis) {
+    if (value == null) {
+      return ParseResult.rejected(RejectReason.TOMBSTONE, "record value is null (a tombstone)");
+    }
+    if (value.length == 0) {
+      return ParseResult.rejected(RejectReason.EMPTY_PAYLOAD, "record value is empty");
+    }
+    if (value.length > limits.maxEventBytes()) {
+      return ParseResult.rejected(
+          RejectReason.PAYLOAD_TOO_LARGE,
+          value.length + " bytes exceeds the limit of " + limits.maxEventBytes());
+    }
+    try (JsonParser p = factory().createParser(value)) {
+      return parseObject(p, referenceTimeMillis < 0 ? System.currentTimeMillis() : referenceTimeMillis);
+    } catch (Reject r) {
+      return ParseResult.rejected(r.reason, r.getMessage());
+    } catch (StreamConstraintsException e) {
+      String m = String.valueOf(e.getMessage());
+      return ParseResult.rejected(
+          m.contains("nesting depth") ? RejectReason.TOO_DEEPLY_NESTED : RejectReason.MALFORMED_JSON,
+          describe(e));
+    } catch (CharConversionException e) {
+      return ParseResult.rejected(RejectReason.INVALID_UTF8, describe(e));
+    } catch (JsonParseException e) {
+      String m = String.valueOf(e.getOriginalMessage());
+      if (m.startsWith("Duplicate field")) {
+        return ParseResult.rejected(RejectReason.DUPLICATE_FIELD, describe(e));
+      }
+      if (m.contains("UTF-8") || m.contains("UTF8")) {
+        return ParseResult.rejected(RejectReason.INVALID_UTF8, describe(e));
+      }
+      return ParseResult.rejected(RejectReason.MALFORMED_JSON, describe(e));
+    } catch (IOException | RuntimeException e) {
+      // The parser must never fail the pipeline: anything unexpected is still a dead letter.
+      return ParseResult.rejected(
+          RejectReason.MALFORMED_JSON, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private ParseResult parseObject(JsonParser p, long referenceTime) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new Reject(RejectReason.NOT_AN_OBJECT, "an event must be a JSON object");
+    }
+    String machineId = null;
+    long timestamp = Long.MIN_VALUE;
+    float[] features = null;
+    byte label = SensorEvent.UNLABELLED;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "machineId":
+          if (v != JsonToken.VALUE_STRING) {
+            throw new Reject(RejectReason.INVALID_MACHINE_ID, "machineId must be a string");
+          }
+          machineId = p.getText();
+          break;
+        case "timestamp":
+          timestamp = parseTimestamp(p, v);
+          break;
+        case "features":
+          features = parseFeatures(p, v);
+          break;
+        case "defect":
+          label = parseLabel(p, v);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new Reject(RejectReason.MALFORMED_JSON, "unexpected " + t);
+    }
+    if (p.nextToken() != null) {
+      throw new Reject(RejectReason.TRAILING_CONTENT, "content after the event object");
+    }
+    validateMachineId(machineId);
+    if (timestamp == Long.MIN_VALUE) {
+      throw new Reject(RejectReason.MISSING_TIMESTAMP, "timestamp is missing");
+    }
+    if (timestamp < limits.minTimestampMillis()) {
+      throw new Reject(
+          RejectReason.TIMESTAMP_OUT_OF_RANGE,
+          "timestamp " + Instant.ofEpochMilli(timestamp) + " is before " + Instant.ofEpochMilli(limits.minTimestampMillis()));
+    }
+    if (timestamp > referenceTime + limits.maxFutureSkewMillis()) {
+      throw new Reject(
+          RejectReason.TIMESTAMP_OUT_OF_RANGE,
+          "timestamp "
+              + Instant.ofEpochMilli(timestamp)
+              + " is more than "
+              + limits.maxFutureSkewMillis()
+              + " ms after the record time "
+              + Instant.ofEpochMilli(referenceTime));
+    }
+    if (features == null) {
+      throw new Reject(RejectReason.MISSING_FEATURES, "features object is missing");
+    }
+    return ParseResult.accepted(new SensorEvent(machineId, timestamp, features, label));
+  }
+
+  private void validateMachineId(@Nullable String id) {
+    if (id == null) {
+      throw new Reject(RejectReason.MISSING_MACHINE_ID, "machineId is missing");
+    }
+    if (id.isEmpty()) {
+      throw new Reject(RejectReason.INVALID_MACHINE_ID, "machineId is empty");
+    }
+    if (id.length() > limits.maxMachineIdLength()) {
+      throw new Reject(
+          RejectReason.INVALID_MACHINE_ID,
+          "machineId has " + id.length() + " characters, more than " + limits.maxMachineIdLength());
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '.'
+              || c == ':';
+      if (!ok) {
+        throw new Reject(
+            RejectReason.INVALID_MACHINE_ID,
+            String.format(
+                "machineId has a character outside [A-Za-z0-9._:-] (U+%04X at %d)", (int) c, i));
+      }
+    }
+  }
+
+  private static long parseTimestamp(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NUMBER_INT) {
+      if (p.getNumberType() != JsonParser.NumberType.INT
+          && p.getNumberType() != JsonParser.NumberType.LONG) {
+        throw new Reject(RejectReason.INVALID_TIMESTAMP, "epoch-millis timestamp is out of range");
+      }
+      long ms = p.getLongValue();
+      if (ms < 0) {
+        throw new Reject(RejectReason.TIMESTAMP_OUT_OF_RANGE, "epoch-millis timestamp is negative");
+      }
+      return ms;
+    }
+    if (v == JsonToken.VALUE_STRING) {
+      String s = p.getText();
+      if (s.length() > 64) {
+        throw new Reject(RejectReason.INVALID_TIMESTAMP, "timestamp string is too long");
+      }
+      try {
+        return Instant.parse(s).toEpochMilli();
+      } catch (DateTimeParseException | ArithmeticException e) {
+        try {
+          return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e2) {
+          throw new Reject(
+              RejectReason.INVALID_TIMESTAMP,
+              "timestamp is neither an ISO-8601 instant nor epoch millis: \"" + printable(s) + "\"");
+        }
+      }
+    }
+    throw new Reject(
+        RejectReason.INVALID_TIMESTAMP, "timestamp must be an ISO-8601 string or epoch millis");
+  }
+
+  private float[] parseFeatures(JsonParser p, JsonToken v) throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      throw new Reject(RejectReason.INVALID_FEATURES, "features must be a JSON object");
+    }
+    float[] out = new float[schema.size()];
+    Arrays.fill(out, Float.NaN);
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      int idx = schema.indexOf(name);
+      JsonToken t = p.nextToken();
+      if (idx < 0) {
+        throw new Reject(
+            RejectReason.UNKNOWN_FEATURE,
+            "feature \"" + printable(name) + "\" is not one of " + schema.names());
+      }
+      if (t == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+        throw new Reject(
+            RejectReason.INVALID_FEATURE_VALUE, "feature \"" + name + "\" is not a number");
+      }
+      double d = p.getDoubleValue();
+      if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+        throw new Reject(
+            RejectReason.INVALID_FEATURE_VALUE,
+            "feature \"" + name + "\" is outside the finite float range");
+      }
+      out[idx] = (float) d;
+    }
+    return out;
+  }
+
+  private static byte parseLabel(JsonParser p, JsonToken v) throws IOException {
+    switch (v) {
+      case VALUE_TRUE:
+        return 1;
+      case VALUE_FALSE:
+        return 0;
+      case VALUE_NULL:
+        return SensorEvent.UNLABELLED;
+      case VALUE_NUMBER_INT:
+        if (p.getNumberType() == JsonParser.NumberType.INT) {
+          int i = p.getIntValue();
+          if (i == 0 || i == 1) {
+            return (byte) i;
+          }
+        }
+        throw new Reject(RejectReason.INVALID_LABEL, "defect must be true, false, 0 or 1");
+      default:
+        throw new Reject(RejectReason.INVALID_LABEL, "defect must be true, false, 0 or 1");
+    }
+  }
+
+  private JsonFactory factory() {
+    JsonFactory f = factory;
+    if (f == null) {
+      f =
+          JsonFactory.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              // Reasons go to the DLQ and logs: never echo payload content through locations.
+              .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(limits.maxNestingDepth())
+                      .maxNumberLength(400)
+                      .maxStringLength(limits.maxEventBytes())
+                      .build())
+              .build();
+      factory = f;
+    }
+    return f;
+  }
+
+  private static String describe(IOException e) {
+    String m = e instanceof JsonParseException ? ((JsonParseException) e).getOriginalMessage() : e.getMessage();
+    if (m == null) {
+      m = e.getClass().getSimpleName();
+    }
+    if (e instanceof JsonParseException && ((JsonParseException) e).getLocation() != null) {
+      m += " (at byte " + ((JsonParseException) e).getLocation().getByteOffset() + ")";
+    }
+    return printable(m.length() > 300 ? m.substring(0, 300) + "..." : m);
+  }
+
+  /** Makes a detail safe to put in a header or a log line: no control characters, bounded length. */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
+    for (int i = 0; i < s.length() && b.length() < 120; i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    if (s.length() > 120) {
+      b.append("...");
+    }
+    return b.toString();
+  }
+
+  /** Control flow for refusals; no stack trace because refusals are ordinary data. */
+  private static final class Reject extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final RejectReason reason;
+
+    Reject(RejectReason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.fleetlearn.io;
+
+import io.fleetlearn.event.DeadLetter;
+import io.fleetlearn.registry.ModelUpdate;
+import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The pipeline's Kafka outputs: model updates and dead letters, keyed as the contracts say. */
+public final class KafkaSinks {
+  private KafkaSinks() {}
+
+  /** Publishes model updates as JSON, key = machineId. */
+  public static PTransform<PCollection<ModelUpdate>, PDone> modelUpdates(
+      KafkaClientConfig kafka, String topic) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<ModelUpdate> in) {
+        return in.apply(
+                "EncodeModelUpdate",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
+                    .via((ModelUpdate u) -> KV.of(u.machineId(), u.toJson())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+            .apply("WriteModelUpdates", keyedWrite(kafka, topic));
+      }
+    };
+  }
+
+  /** Publishes dead letters: original bytes, error context in headers. */
+  public static PTransform<PCollection<DeadLetter>, PDone> deadLetters(
+      KafkaClientConfig kafka, String topic) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<DeadLetter> in) {
+        return in.apply(
+                "ToDeadLetterRecord",
+                MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {})
+                    .via((DeadLetter d) -> DeadLetterRecords.toProducerRecord(topic, d)))
+            .setCoder(
+                ProducerRecordCoder.of(
+                    NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
+            .apply(
+                "WriteDeadLetters",
+                KafkaIO.<byte[], byte[]>writeRecords()
+                    .withBootstrapServers(kafka.bootstrapServers())
+                    .withTopic(topic)
+                    .withKeySerializer(ByteArraySerializer.class)
+                    .withValueSerializer(ByteArraySerializer.class)
+                    .withProducerConfigUpdates(producerConfig(kafka)));
+      }
+    };
+  }
+
+  static KafkaIO.Write<String, byte[]> keyedWrite(KafkaClientConfig kafka, String topic) {
+    return KafkaIO.<String, byte[]>write()
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withTopic(topic)
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(ByteArraySerializer.class)
+        .withProducerConfigUpdates(producerConfig(kafka));
+  }
+
+  static Map<String, Object> producerConfig(KafkaClientConfig kafka) {
+    Map<String, Object> p = kafka.withoutBootstrap();
+    p.putIfAbsent("acks", "all");
+    p.putIfAbsent("enable.idempotence", "true");
+    // Model records carry ~100 KB of base64 model; allow comfortably more than that.
+    p.putIfAbsent("max.request.size", Integer.toString(8 * 1024 * 1024));
+    p.putIfAbsent("compression.type", "lz4");
+    return p;
+  }
+}

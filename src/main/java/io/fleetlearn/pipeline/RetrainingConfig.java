@@ -1,0 +1,147 @@
+package io.fleetlearn.pipeline;
+
+import io.fleetlearn.event.EventLimits;
+import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.training.TrainingParams;
+import java.io.Serializable;
+import org.joda.time.Duration;
+
+/**
+ * Everything the per-machine retraining transforms need, independent of where events come from:
+ * the feature schema, input limits, windowing, reservoir size, training parameters and promotion
+ * policy. Built from pipeline options by the app, or directly by tests.
+ */
+public final class RetrainingConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final FeatureSchema schema;
+  private final EventLimits limits;
+  private final Duration windowSize;
+  private final Duration allowedLateness;
+  private final Duration lateFiringDelay;
+  private final int reservoirCapacity;
+  private final TrainingParams training;
+  private final PromotionPolicy promotion;
+  private final Duration stateRetention;
+
+  private RetrainingConfig(Builder b) {
+    if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
+      throw new IllegalArgumentException("window size must be > 0 and allowed lateness >= 0");
+    }
+    if (b.reservoirCapacity < 10) {
+      throw new IllegalArgumentException("reservoir capacity must be at least 10");
+    }
+    this.schema = b.schema;
+    this.limits = b.limits;
+    this.windowSize = b.windowSize;
+    this.allowedLateness = b.allowedLateness;
+    this.lateFiringDelay = b.lateFiringDelay;
+    this.reservoirCapacity = b.reservoirCapacity;
+    this.training = b.training;
+    this.promotion = b.promotion;
+    this.stateRetention = b.stateRetention;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public FeatureSchema schema() {
+    return schema;
+  }
+
+  public EventLimits limits() {
+    return limits;
+  }
+
+  public Duration windowSize() {
+    return windowSize;
+  }
+
+  public Duration allowedLateness() {
+    return allowedLateness;
+  }
+
+  public Duration lateFiringDelay() {
+    return lateFiringDelay;
+  }
+
+  public int reservoirCapacity() {
+    return reservoirCapacity;
+  }
+
+  public TrainingParams training() {
+    return training;
+  }
+
+  public PromotionPolicy promotion() {
+    return promotion;
+  }
+
+  public Duration stateRetention() {
+    return stateRetention;
+  }
+
+  /** Builder; defaults match the documented option defaults. */
+  public static final class Builder {
+    private FeatureSchema schema = FeatureSchema.defaults();
+    private EventLimits limits = EventLimits.defaults();
+    private Duration windowSize = Duration.standardMinutes(5);
+    private Duration allowedLateness = Duration.standardMinutes(1);
+    private Duration lateFiringDelay = Duration.standardSeconds(10);
+    private int reservoirCapacity = 2000;
+    private TrainingParams training = TrainingParams.defaults();
+    private PromotionPolicy promotion = PromotionPolicy.defaults();
+    private Duration stateRetention = Duration.standardDays(7);
+
+    public Builder schema(FeatureSchema v) {
+      schema = v;
+      return this;
+    }
+
+    public Builder limits(EventLimits v) {
+      limits = v;
+      return this;
+    }
+
+    public Builder windowSize(Duration v) {
+      windowSize = v;
+      return this;
+    }
+
+    public Builder allowedLateness(Duration v) {
+      allowedLateness = v;
+      return this;
+    }
+
+    public Builder lateFiringDelay(Duration v) {
+      lateFiringDelay = v;
+      return this;
+    }
+
+    public Builder reservoirCapacity(int v) {
+      reservoirCapacity = v;
+      return this;
+    }
+
+    public Builder training(TrainingParams v) {
+      training = v;
+      return this;
+    }
+
+    public Builder promotion(PromotionPolicy v) {
+      promotion = v;
+      return this;
+    }
+
+    public Builder stateRetention(Duration v) {
+      stateRetention = v;
+      return this;
+    }
+
+    public RetrainingConfig build() {
+      return new RetrainingConfig(this);
+    }
+  }
+}

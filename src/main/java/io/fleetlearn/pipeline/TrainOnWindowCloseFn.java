@@ -1,0 +1,55 @@
+package io.fleetlearn.pipeline;
+
+import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.training.TrainingResult;
+import io.fleetlearn.training.WindowOutcome;
+import io.fleetlearn.training.XgbTrainer;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.values.KV;
+
+/** Trains one machine's challenger when its window pane fires. */
+final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<String, WindowOutcome>> {
+  private final XgbTrainer trainer;
+  private final Counter windowsClosed = Metrics.counter("fleetlearn", "windows_closed");
+  private final Counter trained = Metrics.counter("fleetlearn", "models_trained");
+  private final Counter skipped = Metrics.counter("fleetlearn", "models_skipped");
+  private final Distribution trainingMillis =
+      Metrics.distribution("fleetlearn", "training_millis");
+
+  TrainOnWindowCloseFn(XgbTrainer trainer) {
+    this.trainer = trainer;
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<String, WindowSample> e,
+      IntervalWindow window,
+      PaneInfo pane,
+      OutputReceiver<KV<String, WindowOutcome>> out) {
+    windowsClosed.inc();
+    TrainingResult r = trainer.train(e.getValue());
+    if (r.isTrained()) {
+      trained.inc();
+      trainingMillis.update(r.trainingMillis());
+    } else {
+      skipped.inc();
+    }
+    boolean late = pane.getTiming() == PaneInfo.Timing.LATE;
+    out.output(
+        KV.of(
+            e.getKey(),
+            new WindowOutcome(
+                e.getKey(),
+                window.start().getMillis(),
+                window.end().getMillis(),
+                pane.getIndex(),
+                late,
+                e.getValue(),
+                r)));
+  }
+}

@@ -1,0 +1,41 @@
+package io.fleetlearn.pipeline;
+
+import io.fleetlearn.dataset.CollectTrainingSetCombineFn;
+import io.fleetlearn.dataset.WindowSampleCoder;
+import io.fleetlearn.event.SensorEvent;
+import io.fleetlearn.training.WindowOutcome;
+import io.fleetlearn.training.WindowOutcomeCoder;
+import io.fleetlearn.training.XgbTrainer;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Windowed, keyed events → one {@link WindowOutcome} per machine and window pane: a bounded sample
+ * per machine and window ({@code CollectTrainingSet}), then a challenger trained on it ({@code
+ * TrainOnWindowClose}). Works in any windowing; the registry downstream carries state across.
+ */
+public final class TrainPerMachine
+    extends PTransform<PCollection<KV<String, SensorEvent>>, PCollection<KV<String, WindowOutcome>>> {
+  private final RetrainingConfig config;
+
+  public TrainPerMachine(RetrainingConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public PCollection<KV<String, WindowOutcome>> expand(PCollection<KV<String, SensorEvent>> in) {
+    return in.apply(
+            "CollectTrainingSet",
+            Combine.perKey(
+                new CollectTrainingSetCombineFn(
+                    config.schema().size(), config.reservoirCapacity())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+        .apply("TrainOnWindowClose", ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
+  }
+}

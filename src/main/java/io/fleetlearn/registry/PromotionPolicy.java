@@ -1,0 +1,106 @@
+package io.fleetlearn.registry;
+
+import io.fleetlearn.training.ClassificationMetrics;
+import java.io.Serializable;
+import java.util.Locale;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Decides whether a window's challenger replaces the machine's champion. Both are scored on the
+ * challenger's holdout (the freshest labelled data), on one metric (default AUC):
+ *
+ * <ul>
+ *   <li>no champion yet: PROMOTED;
+ *   <li>challenger ≥ champion + {@code minImprovement}: PROMOTED;
+ *   <li>champion decayed: its score on this holdout fell more than {@code decayTolerance} below
+ *       its own score at training time, and the challenger does at least as well: PROMOTED;
+ *   <li>otherwise REJECTED, and the champion stays.
+ * </ul>
+ *
+ * A challenger trained on a window that ends before the champion's is REJECTED as stale: a late
+ * or replayed window can never replace a newer model.
+ */
+public final class PromotionPolicy implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String metric;
+  private final double minImprovement;
+  private final double decayTolerance;
+
+  public PromotionPolicy(String metric, double minImprovement, double decayTolerance) {
+    ClassificationMetrics.of(0.5, 0, 0, 0, 0, 0).get(metric); // validates the name
+    if (minImprovement < 0 || decayTolerance < 0) {
+      throw new IllegalArgumentException("minImprovement and decayTolerance must be >= 0");
+    }
+    this.metric = metric;
+    this.minImprovement = minImprovement;
+    this.decayTolerance = decayTolerance;
+  }
+
+  /** AUC, at least 0.01 better to replace, decay beyond 0.05 AUC. */
+  public static PromotionPolicy defaults() {
+    return new PromotionPolicy("auc", 0.01, 0.05);
+  }
+
+  public String metric() {
+    return metric;
+  }
+
+  /** The decision and its human-readable reason. */
+  public static final class Decision {
+    private final ModelUpdate.Status status;
+    private final String reason;
+
+    Decision(ModelUpdate.Status status, String reason) {
+      this.status = status;
+      this.reason = reason;
+    }
+
+    public ModelUpdate.Status status() {
+      return status;
+    }
+
+    public boolean promoted() {
+      return status == ModelUpdate.Status.PROMOTED;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /**
+   * @param challenger the challenger's holdout metrics
+   * @param championOnHoldout the champion scored on the same holdout, null if no champion
+   * @param championAtTraining the champion's holdout metrics when it was trained
+   */
+  public Decision decide(
+      ClassificationMetrics challenger,
+      @Nullable ClassificationMetrics championOnHoldout,
+      @Nullable ClassificationMetrics championAtTraining) {
+    double c = challenger.get(metric);
+    if (championOnHoldout == null) {
+      return new Decision(ModelUpdate.Status.PROMOTED, "first model: challenger " + fmt(c));
+    }
+    double h = championOnHoldout.get(metric);
+    if (c >= h + minImprovement) {
+      return new Decision(
+          ModelUpdate.Status.PROMOTED, "challenger " + fmt(c) + " > champion " + fmt(h) + " on the same holdout");
+    }
+    if (championAtTraining != null) {
+      double t = championAtTraining.get(metric);
+      if (h < t - decayTolerance && c >= h) {
+        return new Decision(
+            ModelUpdate.Status.PROMOTED,
+            "champion decayed: " + fmt(h) + " now vs " + fmt(t) + " at training (tolerance " + decayTolerance + "); challenger " + fmt(c));
+      }
+    }
+    return new Decision(
+        ModelUpdate.Status.REJECTED,
+        "challenger " + fmt(c) + " does not beat champion " + fmt(h) + " by " + minImprovement);
+  }
+
+  private String fmt(double v) {
+    return String.format(Locale.ROOT, "%s %.3f", metric.equals("auc") ? "AUC" : metric, v);
+  }
+}

@@ -1,5 +1,128 @@
 package io.fleetlearn.app;
 
+import io.fleetlearn.app.options.ConsumeOptions;
+import io.fleetlearn.app.options.DemoOptions;
+import io.fleetlearn.app.options.EventOptions;
+import io.fleetlearn.app.options.KafkaOptions;
+import io.fleetlearn.app.options.SimulatorOptions;
+import io.fleetlearn.app.options.TrainingOptions;
+import io.fleetlearn.app.options.WindowingOptions;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The command line of the product jar, which is also the Flink job jar:
+ *
+ * <pre>
+ * java -jar fleetlearn.jar demo|run|simulate|consume [--option=value ...]
+ * </pre>
+ */
 public final class Main {
-  public static void main(String[] args) {}
+  private Main() {}
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "fleetlearn: continuous per-machine XGBoost retraining on Apache Beam and Flink.",
+          "",
+          "Usage: java -jar target/fleetlearn.jar COMMAND [--option=value ...]",
+          "",
+          "Commands:",
+          "  demo      start an embedded Kafka broker, the sensor simulator and the pipeline on the",
+          "            embedded Flink runner; print model updates as they are published",
+          "  run       run the retraining pipeline against an existing Kafka (embedded Flink by",
+          "            default; --flinkMaster=HOST:PORT submits to a Flink cluster)",
+          "  simulate  produce simulated sensor events to an existing Kafka",
+          "  consume   print the model updates of an existing Kafka's model-updates topic",
+          "",
+          "COMMAND --help lists the command's options with their defaults.");
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out));
+  }
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    boolean help = Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    switch (command) {
+      case "demo":
+        return help
+            ? help(
+                out,
+                "demo",
+                DEMO_HELP,
+                DemoOptions.class,
+                SimulatorOptions.class,
+                KafkaOptions.class,
+                WindowingOptions.class,
+                TrainingOptions.class,
+                EventOptions.class,
+                FlinkPipelineOptions.class)
+            : DemoCommand.run(rest, out);
+      case "run":
+        return help
+            ? help(
+                out,
+                "run",
+                RUN_HELP,
+                KafkaOptions.class,
+                WindowingOptions.class,
+                TrainingOptions.class,
+                EventOptions.class,
+                FlinkPipelineOptions.class)
+            : RunCommand.run(rest, out);
+      case "simulate":
+        return help
+            ? help(out, "simulate", SIMULATE_HELP, SimulatorOptions.class, KafkaOptions.class)
+            : SimulateCommand.run(rest, out);
+      case "consume":
+        return help
+            ? help(out, "consume", CONSUME_HELP, ConsumeOptions.class, KafkaOptions.class)
+            : ConsumeCommand.run(rest, out);
+      default:
+        out.println("Unknown command: " + command + "\n\n" + USAGE);
+        return 2;
+    }
+  }
+
+  private static final String DEMO_HELP =
+      "Runs everything on this machine: a single-node Kafka broker (KRaft) on 127.0.0.1 in its own\n"
+          + "JVM, the sensor simulator, and the retraining pipeline on the embedded Flink runner.\n"
+          + "Prints one line per model update and a summary; Ctrl-C or --duration stops it, and the\n"
+          + "broker and its temporary data directory are removed.";
+  private static final String RUN_HELP =
+      "Runs the retraining pipeline against an existing Kafka (--bootstrapServers is required).\n"
+          + "Creates missing topics (model-updates compacted). Any Beam or Flink runner option is\n"
+          + "accepted, e.g. --flinkMaster=HOST:PORT --parallelism=4 --checkpointingInterval=60000.";
+  private static final String SIMULATE_HELP =
+      "Produces simulated sensor events to an existing Kafka (--bootstrapServers is required).";
+  private static final String CONSUME_HELP =
+      "Prints the records of the model-updates topic as readable lines.";
+
+  @SafeVarargs
+  private static int help(
+      PrintStream out,
+      String command,
+      String text,
+      Class<? extends PipelineOptions>... interfaces) {
+    out.println("Usage: java -jar target/fleetlearn.jar " + command + " [--option=value ...]\n");
+    out.println(text);
+    out.println();
+    for (Class<? extends PipelineOptions> i : List.of(interfaces)) {
+      PipelineOptionsFactory.printHelp(out, i);
+    }
+    return 0;
+  }
 }

@@ -53,7 +53,8 @@ public final class RetrainingJob {
   }
 
   static boolean hasFlag(String[] args, String name) {
-    return Arrays.stream(args).anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
+    return Arrays.stream(args)
+        .anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
   }
 
   /** The transforms' configuration from the options. */
@@ -84,7 +85,8 @@ public final class RetrainingJob {
                 .extraParams(o.getXgboostParams())
                 .build())
         .promotion(
-            new PromotionPolicy(o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
+            new PromotionPolicy(
+                o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
         .stateRetention(Durations.parse(o.getStateRetention()))
         .build();
   }

@@ -16,7 +16,8 @@ public final class UpdateFormatter {
 
   public static String format(ModelUpdate u) {
     StringBuilder b = new StringBuilder(200);
-    b.append(String.format(Locale.ROOT, "%-12s v%-3d %-8s", u.machineId(), u.version(), u.status()));
+    b.append(
+        String.format(Locale.ROOT, "%-12s v%-3d %-8s", u.machineId(), u.version(), u.status()));
     b.append(" window ")
         .append(TIME.format(Instant.ofEpochMilli(u.windowStart())))
         .append('-')
@@ -34,7 +35,9 @@ public final class UpdateFormatter {
             u.positives()));
     ClassificationMetrics m = u.metrics();
     if (m != null) {
-      b.append(String.format(Locale.ROOT, "  AUC %.3f F1 %.3f  %d ms", m.auc(), m.f1(), u.trainingMillis()));
+      b.append(
+          String.format(
+              Locale.ROOT, "  AUC %.3f F1 %.3f  %d ms", m.auc(), m.f1(), u.trainingMillis()));
     }
     if (!u.reason().isEmpty()) {
       b.append("  | ").append(u.reason());

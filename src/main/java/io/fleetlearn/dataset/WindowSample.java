@@ -8,10 +8,11 @@ import java.util.Arrays;
  * (row-major features, one label byte per row), plus exact counts over all events seen.
  *
  * <p>The sample is a bottom-k sketch: every event gets a 64-bit priority that is a hash of its
- * content, and the sample keeps the {@code capacity} events with the smallest priorities (a max-heap
- * on priority). This is a uniform random sample of the window, it merges exactly (the bottom k of a
- * union is the bottom k of the parts' bottom k), and it is deterministic: the same events give the
- * same sample whatever the bundling, order or retries, which keeps retraining reproducible.
+ * content, and the sample keeps the {@code capacity} events with the smallest priorities (a
+ * max-heap on priority). This is a uniform random sample of the window, it merges exactly (the
+ * bottom k of a union is the bottom k of the parts' bottom k), and it is deterministic: the same
+ * events give the same sample whatever the bundling, order or retries, which keeps retraining
+ * reproducible.
  */
 public final class WindowSample {
   private final int dim;
@@ -269,6 +270,16 @@ public final class WindowSample {
 
   @Override
   public String toString() {
-    return "WindowSample{rows=" + size + "/" + capacity + ", seen=" + seen + ", labelled=" + labelled + ", positives=" + positives + "}";
+    return "WindowSample{rows="
+        + size
+        + "/"
+        + capacity
+        + ", seen="
+        + seen
+        + ", labelled="
+        + labelled
+        + ", positives="
+        + positives
+        + "}";
   }
 }

@@ -10,8 +10,8 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * Binary coder for {@link WindowSample}: a header of counts, then the sampled rows as one block
- * (priority, label, features), written through a single buffer so a 2,000-row sample costs one
- * bulk copy rather than thousands of stream calls.
+ * (priority, label, features), written through a single buffer so a 2,000-row sample costs one bulk
+ * copy rather than thousands of stream calls.
  */
 public final class WindowSampleCoder extends AtomicCoder<WindowSample> {
   private static final WindowSampleCoder INSTANCE = new WindowSampleCoder();
@@ -60,7 +60,12 @@ public final class WindowSampleCoder extends AtomicCoder<WindowSample> {
     int dim = b.getInt();
     int capacity = b.getInt();
     int n = b.getInt();
-    if (dim <= 0 || dim > MAX_DIM || capacity <= 0 || capacity > MAX_CAPACITY || n < 0 || n > capacity
+    if (dim <= 0
+        || dim > MAX_DIM
+        || capacity <= 0
+        || capacity > MAX_CAPACITY
+        || n < 0
+        || n > capacity
         || len != 52 + (long) n * (9 + 4L * dim)) {
       throw new IOException("corrupt WindowSample header");
     }

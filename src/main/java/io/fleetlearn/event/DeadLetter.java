@@ -3,8 +3,8 @@ package io.fleetlearn.event;
 import java.util.Objects;
 
 /**
- * A record that could not be used, with the original bytes and coordinates ({@link RawRecord}),
- * the stage that refused it, a stable machine-readable reason code and a human-readable detail.
+ * A record that could not be used, with the original bytes and coordinates ({@link RawRecord}), the
+ * stage that refused it, a stable machine-readable reason code and a human-readable detail.
  */
 public final class DeadLetter {
   private final RawRecord record;

@@ -3,10 +3,10 @@ package io.fleetlearn.event;
 import java.io.Serializable;
 
 /**
- * Bounds an input record must respect to be accepted: payload size, machine-id length, JSON
- * nesting depth, and the plausible range of event times. Event times are checked against the
- * record's own (broker) timestamp rather than the wall clock, so a replay of old data validates
- * exactly as it did live.
+ * Bounds an input record must respect to be accepted: payload size, machine-id length, JSON nesting
+ * depth, and the plausible range of event times. Event times are checked against the record's own
+ * (broker) timestamp rather than the wall clock, so a replay of old data validates exactly as it
+ * did live.
  */
 public final class EventLimits implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -55,7 +55,10 @@ public final class FeatureSchema implements Serializable {
   /** Parses a comma-separated list such as {@code temperature,vibration}. */
   public static FeatureSchema parse(String csv) {
     return new FeatureSchema(
-        Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new));
+        Arrays.stream(csv.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toArray(String[]::new));
   }
 
   public int size() {

@@ -18,14 +18,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Parses and validates the bytes of one sensor event against the contract in {@code
- * config/sensor-event.schema.json}. It never throws: every input yields either an event or a
- * {@link RejectReason} with a precise detail. Jackson's streaming parser keeps it allocation-light:
- * no tree, no maps, features written straight into a {@code float[]} in schema order.
+ * config/sensor-event.schema.json}. It never throws: every input yields either an event or a {@link
+ * RejectReason} with a precise detail. Jackson's streaming parser keeps it allocation-light: no
+ * tree, no maps, features written straight into a {@code float[]} in schema order.
  *
- * <p>Rules beyond JSON well-formedness: duplicate keys are refused at every level; unknown top-level
- * fields are ignored (forward compatibility) but unknown feature names are refused (they would
- * otherwise be silently dropped from the model); a feature that is absent or {@code null} is a
- * missing value; a non-numeric, infinite or out-of-float-range feature is refused.
+ * <p>Rules beyond JSON well-formedness: duplicate keys are refused at every level; unknown
+ * top-level fields are ignored (forward compatibility) but unknown feature names are refused (they
+ * would otherwise be silently dropped from the model); a feature that is absent or {@code null} is
+ * a missing value; a non-numeric, infinite or out-of-float-range feature is refused.
  */
 public final class SensorEventParser implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -61,13 +61,16 @@ public final class SensorEventParser implements Serializable {
           value.length + " bytes exceeds the limit of " + limits.maxEventBytes());
     }
     try (JsonParser p = factory().createParser(value)) {
-      return parseObject(p, referenceTimeMillis < 0 ? System.currentTimeMillis() : referenceTimeMillis);
+      return parseObject(
+          p, referenceTimeMillis < 0 ? System.currentTimeMillis() : referenceTimeMillis);
     } catch (Reject r) {
       return ParseResult.rejected(r.reason, r.getMessage());
     } catch (StreamConstraintsException e) {
       String m = String.valueOf(e.getMessage());
       return ParseResult.rejected(
-          m.contains("nesting depth") ? RejectReason.TOO_DEEPLY_NESTED : RejectReason.MALFORMED_JSON,
+          m.contains("nesting depth")
+              ? RejectReason.TOO_DEEPLY_NESTED
+              : RejectReason.MALFORMED_JSON,
           describe(e));
     } catch (CharConversionException e) {
       return ParseResult.rejected(RejectReason.INVALID_UTF8, describe(e));
@@ -132,7 +135,10 @@ public final class SensorEventParser implements Serializable {
     if (timestamp < limits.minTimestampMillis()) {
       throw new Reject(
           RejectReason.TIMESTAMP_OUT_OF_RANGE,
-          "timestamp " + Instant.ofEpochMilli(timestamp) + " is before " + Instant.ofEpochMilli(limits.minTimestampMillis()));
+          "timestamp "
+              + Instant.ofEpochMilli(timestamp)
+              + " is before "
+              + Instant.ofEpochMilli(limits.minTimestampMillis()));
     }
     if (timestamp > referenceTime + limits.maxFutureSkewMillis()) {
       throw new Reject(
@@ -206,7 +212,9 @@ public final class SensorEventParser implements Serializable {
         } catch (DateTimeParseException | ArithmeticException e2) {
           throw new Reject(
               RejectReason.INVALID_TIMESTAMP,
-              "timestamp is neither an ISO-8601 instant nor epoch millis: \"" + printable(s) + "\"");
+              "timestamp is neither an ISO-8601 instant nor epoch millis: \""
+                  + printable(s)
+                  + "\"");
         }
       }
     }
@@ -289,7 +297,10 @@ public final class SensorEventParser implements Serializable {
   }
 
   private static String describe(IOException e) {
-    String m = e instanceof JsonParseException ? ((JsonParseException) e).getOriginalMessage() : e.getMessage();
+    String m =
+        e instanceof JsonParseException
+            ? ((JsonParseException) e).getOriginalMessage()
+            : e.getMessage();
     if (m == null) {
       m = e.getClass().getSimpleName();
     }
@@ -299,7 +310,9 @@ public final class SensorEventParser implements Serializable {
     return printable(m.length() > 300 ? m.substring(0, 300) + "..." : m);
   }
 
-  /** Makes a detail safe to put in a header or a log line: no control characters, bounded length. */
+  /**
+   * Makes a detail safe to put in a header or a log line: no control characters, bounded length.
+   */
   static String printable(String s) {
     StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
     for (int i = 0; i < s.length() && b.length() < 120; i++) {

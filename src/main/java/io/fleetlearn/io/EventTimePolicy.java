@@ -76,7 +76,8 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
 
   @Override
   public Instant getWatermark(PartitionContext ctx) {
-    long candidate = partitionMax == Long.MIN_VALUE ? Long.MIN_VALUE : partitionMax - maxDelayMillis;
+    long candidate =
+        partitionMax == Long.MIN_VALUE ? Long.MIN_VALUE : partitionMax - maxDelayMillis;
     boolean idle =
         ctx.getMessageBacklog() == 0
             && System.currentTimeMillis() - lastRecordWallMillis >= idleTimeoutMillis;

@@ -13,8 +13,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Kafka client properties shared by every consumer, producer and admin client of the product:
- * the bootstrap servers plus whatever a properties file adds (security.protocol, sasl.*, ssl.*,
+ * Kafka client properties shared by every consumer, producer and admin client of the product: the
+ * bootstrap servers plus whatever a properties file adds (security.protocol, sasl.*, ssl.*,
  * client.id, ...), passed through untouched. {@link #toString()} and {@link #redacted()} mask
  * secrets, so the configuration can be logged safely.
  */

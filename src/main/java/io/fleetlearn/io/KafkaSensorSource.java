@@ -18,9 +18,9 @@ import org.joda.time.Duration;
 
 /**
  * Reads the sensor-events topic as {@link RawRecord}s with event-time timestamps and watermarks
- * ({@link EventTimePolicy}). Keys and values stay bytes, null values (tombstones) included, so
- * that a record that fails parsing reaches the dead-letter topic exactly as it was written.
- * Offsets are committed to the consumer group when checkpoints complete.
+ * ({@link EventTimePolicy}). Keys and values stay bytes, null values (tombstones) included, so that
+ * a record that fails parsing reaches the dead-letter topic exactly as it was written. Offsets are
+ * committed to the consumer group when checkpoints complete.
  */
 public final class KafkaSensorSource extends PTransform<PBegin, PCollection<RawRecord>> {
   private final KafkaClientConfig kafka;

@@ -44,7 +44,10 @@ public final class ModelRegistry
             "DecidePromotion",
             ParDo.of(
                 new ModelRegistryFn(
-                    config.schema(), config.training(), config.promotion(), config.stateRetention())))
+                    config.schema(),
+                    config.training(),
+                    config.promotion(),
+                    config.stateRetention())))
         .setCoder(ModelUpdateCoder.of());
   }
 }

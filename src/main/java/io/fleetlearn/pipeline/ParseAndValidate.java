@@ -14,8 +14,8 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Raw records → validated {@link SensorEvent}s (tag {@link #ACCEPTED}, timestamped with event
- * time) and {@link DeadLetter}s (tag {@link #DEAD_LETTERS}, original bytes and reason).
+ * Raw records → validated {@link SensorEvent}s (tag {@link #ACCEPTED}, timestamped with event time)
+ * and {@link DeadLetter}s (tag {@link #DEAD_LETTERS}, original bytes and reason).
  */
 public final class ParseAndValidate extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   public static final TupleTag<SensorEvent> ACCEPTED = new TupleTag<SensorEvent>("accepted") {};

@@ -61,8 +61,7 @@ final class ParseSensorEventFn extends DoFn<RawRecord, SensorEvent> {
       Metrics.counter("fleetlearn", "dead_letters_" + p.reason().name()).inc();
       out.get(deadLetters)
           .output(
-              new DeadLetter(
-                  r, STAGE, p.reason().name(), p.detail(), System.currentTimeMillis()));
+              new DeadLetter(r, STAGE, p.reason().name(), p.detail(), System.currentTimeMillis()));
     }
   }
 

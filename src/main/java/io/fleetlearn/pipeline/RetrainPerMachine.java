@@ -19,7 +19,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * </pre>
  */
 public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
-  public static final TupleTag<ModelUpdate> MODEL_UPDATES = new TupleTag<ModelUpdate>("modelUpdates") {};
+  public static final TupleTag<ModelUpdate> MODEL_UPDATES =
+      new TupleTag<ModelUpdate>("modelUpdates") {};
 
   private final RetrainingConfig config;
 

@@ -8,8 +8,8 @@ import java.io.Serializable;
 import org.joda.time.Duration;
 
 /**
- * Everything the per-machine retraining transforms need, independent of where events come from:
- * the feature schema, input limits, windowing, reservoir size, training parameters and promotion
+ * Everything the per-machine retraining transforms need, independent of where events come from: the
+ * feature schema, input limits, windowing, reservoir size, training parameters and promotion
  * policy. Built from pipeline options by the app, or directly by tests.
  */
 public final class RetrainingConfig implements Serializable {

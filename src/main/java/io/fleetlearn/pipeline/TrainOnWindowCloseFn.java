@@ -18,8 +18,7 @@ final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<Strin
   private final Counter windowsClosed = Metrics.counter("fleetlearn", "windows_closed");
   private final Counter trained = Metrics.counter("fleetlearn", "models_trained");
   private final Counter skipped = Metrics.counter("fleetlearn", "models_skipped");
-  private final Distribution trainingMillis =
-      Metrics.distribution("fleetlearn", "training_millis");
+  private final Distribution trainingMillis = Metrics.distribution("fleetlearn", "training_millis");
 
   TrainOnWindowCloseFn(XgbTrainer trainer) {
     this.trainer = trainer;

@@ -20,7 +20,8 @@ import org.apache.beam.sdk.values.PCollection;
  * TrainOnWindowClose}). Works in any windowing; the registry downstream carries state across.
  */
 public final class TrainPerMachine
-    extends PTransform<PCollection<KV<String, SensorEvent>>, PCollection<KV<String, WindowOutcome>>> {
+    extends PTransform<
+        PCollection<KV<String, SensorEvent>>, PCollection<KV<String, WindowOutcome>>> {
   private final RetrainingConfig config;
 
   public TrainPerMachine(RetrainingConfig config) {
@@ -35,7 +36,9 @@ public final class TrainPerMachine
                 new CollectTrainingSetCombineFn(
                     config.schema().size(), config.reservoirCapacity())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
-        .apply("TrainOnWindowClose", ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()))))
+        .apply(
+            "TrainOnWindowClose",
+            ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
   }
 }

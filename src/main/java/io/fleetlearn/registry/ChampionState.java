@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A machine's registry entry, kept in keyed state: the champion's version and model (UBJ bytes),
- * the window it was trained on, and its holdout metrics at training time (the baseline its decay
- * is measured against). Immutable: the registry replaces it on promotion.
+ * the window it was trained on, and its holdout metrics at training time (the baseline its decay is
+ * measured against). Immutable: the registry replaces it on promotion.
  */
 public final class ChampionState {
   private final long version;

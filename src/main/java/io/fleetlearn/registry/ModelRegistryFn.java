@@ -110,7 +110,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
         championState.write(champion);
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED)
-            .reason(d == null ? "champion could not be evaluated: " + evaluationProblem : d.reason());
+            .reason(
+                d == null ? "champion could not be evaluated: " + evaluationProblem : d.reason());
       } else {
         rejected.inc();
         u.status(ModelUpdate.Status.REJECTED).reason(d.reason());

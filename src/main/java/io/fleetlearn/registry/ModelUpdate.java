@@ -83,7 +83,8 @@ public final class ModelUpdate {
     this.params = Collections.unmodifiableMap(new TreeMap<>(b.params));
     this.trainingMillis = b.trainingMillis;
     this.model = b.model;
-    this.modelSha256 = b.model == null ? null : (b.modelSha256 != null ? b.modelSha256 : sha256(b.model));
+    this.modelSha256 =
+        b.model == null ? null : (b.modelSha256 != null ? b.modelSha256 : sha256(b.model));
     this.modelWindowStart = b.modelWindowStart;
     this.modelWindowEnd = b.modelWindowEnd;
   }
@@ -196,7 +197,8 @@ public final class ModelUpdate {
 
   /** The JSON form published on Kafka (UTF-8). */
   public byte[] toJson() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(model == null ? 1024 : model.length * 4 / 3 + 2048);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(model == null ? 1024 : model.length * 4 / 3 + 2048);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("machineId", machineId);
@@ -288,7 +290,9 @@ public final class ModelUpdate {
     b.status(Status.valueOf(req(n, "status").asText()));
     b.reason(n.path("reason").asText(""));
     JsonNode w = req(n, "window");
-    b.window(Instant.parse(req(w, "start").asText()).toEpochMilli(), Instant.parse(req(w, "end").asText()).toEpochMilli());
+    b.window(
+        Instant.parse(req(w, "start").asText()).toEpochMilli(),
+        Instant.parse(req(w, "end").asText()).toEpochMilli());
     b.pane(w.path("pane").asLong(0), w.path("late").asBoolean(false));
     JsonNode s = n.path("samples");
     b.samples(
@@ -306,7 +310,11 @@ public final class ModelUpdate {
     for (Iterator<Map.Entry<String, JsonNode>> it = n.path("params").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      p.put(e.getKey(), v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.asText());
+      p.put(
+          e.getKey(),
+          v.isIntegralNumber()
+              ? (Object) v.asLong()
+              : v.isNumber() ? (Object) v.asDouble() : v.asText());
     }
     b.params(p);
     b.trainingMillis(n.path("trainingMillis").asLong());
@@ -316,10 +324,19 @@ public final class ModelUpdate {
       String declared = req(m, "sha256").asText();
       String actual = sha256(bytes);
       if (!actual.equalsIgnoreCase(declared)) {
-        throw new IOException("model sha256 mismatch for " + b.machineId + ": declared " + declared + ", actual " + actual);
+        throw new IOException(
+            "model sha256 mismatch for "
+                + b.machineId
+                + ": declared "
+                + declared
+                + ", actual "
+                + actual);
       }
       JsonNode t = m.path("trainedOn");
-      b.model(bytes, t.isObject() ? Instant.parse(t.path("start").asText()).toEpochMilli() : 0, t.isObject() ? Instant.parse(t.path("end").asText()).toEpochMilli() : 0);
+      b.model(
+          bytes,
+          t.isObject() ? Instant.parse(t.path("start").asText()).toEpochMilli() : 0,
+          t.isObject() ? Instant.parse(t.path("end").asText()).toEpochMilli() : 0);
     }
     return b.build();
   }
@@ -347,7 +364,8 @@ public final class ModelUpdate {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelUpdate && java.util.Arrays.equals(toJson(), ((ModelUpdate) o).toJson());
+    return o instanceof ModelUpdate
+        && java.util.Arrays.equals(toJson(), ((ModelUpdate) o).toJson());
   }
 
   @Override
@@ -357,7 +375,19 @@ public final class ModelUpdate {
 
   @Override
   public String toString() {
-    return "ModelUpdate{" + machineId + " v" + version + " " + status + " " + reason + " [" + Instant.ofEpochMilli(windowStart) + "," + Instant.ofEpochMilli(windowEnd) + ")}";
+    return "ModelUpdate{"
+        + machineId
+        + " v"
+        + version
+        + " "
+        + status
+        + " "
+        + reason
+        + " ["
+        + Instant.ofEpochMilli(windowStart)
+        + ","
+        + Instant.ofEpochMilli(windowEnd)
+        + ")}";
   }
 
   /** Builder for {@link ModelUpdate}. */

@@ -12,13 +12,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <ul>
  *   <li>no champion yet: PROMOTED;
  *   <li>challenger ≥ champion + {@code minImprovement}: PROMOTED;
- *   <li>champion decayed: its score on this holdout fell more than {@code decayTolerance} below
- *       its own score at training time, and the challenger does at least as well: PROMOTED;
+ *   <li>champion decayed: its score on this holdout fell more than {@code decayTolerance} below its
+ *       own score at training time, and the challenger does at least as well: PROMOTED;
  *   <li>otherwise REJECTED, and the champion stays.
  * </ul>
  *
- * A challenger trained on a window that ends before the champion's is REJECTED as stale: a late
- * or replayed window can never replace a newer model.
+ * A challenger trained on a window that ends before the champion's is REJECTED as stale: a late or
+ * replayed window can never replace a newer model.
  */
 public final class PromotionPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -85,14 +85,22 @@ public final class PromotionPolicy implements Serializable {
     double h = championOnHoldout.get(metric);
     if (c >= h + minImprovement) {
       return new Decision(
-          ModelUpdate.Status.PROMOTED, "challenger " + fmt(c) + " > champion " + fmt(h) + " on the same holdout");
+          ModelUpdate.Status.PROMOTED,
+          "challenger " + fmt(c) + " > champion " + fmt(h) + " on the same holdout");
     }
     if (championAtTraining != null) {
       double t = championAtTraining.get(metric);
       if (h < t - decayTolerance && c >= h) {
         return new Decision(
             ModelUpdate.Status.PROMOTED,
-            "champion decayed: " + fmt(h) + " now vs " + fmt(t) + " at training (tolerance " + decayTolerance + "); challenger " + fmt(c));
+            "champion decayed: "
+                + fmt(h)
+                + " now vs "
+                + fmt(t)
+                + " at training (tolerance "
+                + decayTolerance
+                + "); challenger "
+                + fmt(c));
       }
     }
     return new Decision(

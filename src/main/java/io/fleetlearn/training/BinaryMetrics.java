@@ -27,8 +27,8 @@ public final class BinaryMetrics {
    * inputs (single class, nothing predicted positive, empty input) are those documented on {@link
    * ClassificationMetrics}; in particular the result never contains NaN.
    *
-   * @param scores predicted probabilities of the positive class; only the first n are read, and
-   *     values outside [0, 1] only matter through the clipping of the log loss
+   * @param scores predicted probabilities of the positive class; only the first n are read; values
+   *     outside [0, 1] are ranked and thresholded as given and clipped for the log loss
    * @param labels 0 or 1; only the first n are read
    * @param n number of entries to evaluate, 0 &lt;= n &lt;= min(scores.length, labels.length)
    * @param threshold decision threshold for precision, recall, F1 and accuracy
@@ -135,7 +135,7 @@ public final class BinaryMetrics {
    */
   private static int sortableBits(float s) {
     // Adding +0.0f turns -0.0f into +0.0f; the two zeros are equal scores and must tie.
-    int bits = Float.floatToRawIntBits(s);
+    int bits = Float.floatToRawIntBits(s + 0.0f);
     // Negative floats order backwards as sign-magnitude; flipping their magnitude bits fixes that.
     return bits ^ ((bits >> 31) & 0x7fffffff);
   }

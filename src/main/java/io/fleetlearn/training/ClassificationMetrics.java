@@ -22,9 +22,8 @@ public final class ClassificationMetrics implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** Names accepted by {@link #get(String)}, in the order of the factory's parameters. */
+  // Metric names accepted by get(String), so configuration can refer to them without typos.
   public static final String AUC = "auc";
-
   public static final String F1 = "f1";
   public static final String PRECISION = "precision";
   public static final String RECALL = "recall";

@@ -18,7 +18,8 @@ public final class FeatureMatrix {
   }
 
   /** Gathers {@code rowIndex} rows of the row-major {@code source} ({@code cols} wide). */
-  public static FeatureMatrix gather(float[] source, byte[] sourceLabels, int cols, int[] rowIndex) {
+  public static FeatureMatrix gather(
+      float[] source, byte[] sourceLabels, int cols, int[] rowIndex) {
     int n = rowIndex.length;
     float[] data = new float[n * cols];
     float[] labels = new float[n];

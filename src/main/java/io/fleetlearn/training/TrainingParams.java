@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * How each machine's model is trained: XGBoost booster parameters, boosting rounds, the holdout
  * fraction, and the minimum data a window needs before a model is trained at all. Immutable.
  *
- * <p>{@code nthread} is always 1: a model is small and the runner parallelises across machines,
- * so one OpenMP thread per model is the fastest arrangement and never oversubscribes the cores.
+ * <p>{@code nthread} is always 1: a model is small and the runner parallelises across machines, so
+ * one OpenMP thread per model is the fastest arrangement and never oversubscribes the cores.
  */
 public final class TrainingParams implements Serializable {
   private static final long serialVersionUID = 1L;

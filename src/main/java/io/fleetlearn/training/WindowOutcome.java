@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * What training produced for one machine and one window pane: the window's sample (the registry
- * measures drift on it and scores the champion on its holdout rows) and the {@link
- * TrainingResult}. Emitted when the window closes; late panes re-emit it with the late events.
+ * measures drift on it and scores the champion on its holdout rows) and the {@link TrainingResult}.
+ * Emitted when the window closes; late panes re-emit it with the late events.
  */
 public final class WindowOutcome {
   private final String machineId;

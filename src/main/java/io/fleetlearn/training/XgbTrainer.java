@@ -42,7 +42,8 @@ public final class XgbTrainer implements java.io.Serializable {
     }
     int negatives = labelled - positives;
     if (labelled == 0) {
-      return TrainingResult.skipped("no labelled events in the window (" + sample.seen() + " events)");
+      return TrainingResult.skipped(
+          "no labelled events in the window (" + sample.seen() + " events)");
     }
     if (positives == 0 || negatives == 0) {
       return TrainingResult.skipped(
@@ -95,7 +96,8 @@ public final class XgbTrainer implements java.io.Serializable {
     DMatrix d = new DMatrix(train.data(), train.rows(), train.cols(), Float.NaN);
     try {
       d.setLabel(train.labels());
-      return XGBoost.train(d, params.boosterParams(), params.rounds(), Collections.emptyMap(), null, null);
+      return XGBoost.train(
+          d, params.boosterParams(), params.rounds(), Collections.emptyMap(), null, null);
     } finally {
       d.dispose();
     }

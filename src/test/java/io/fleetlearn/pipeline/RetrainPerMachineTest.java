@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import io.fleetlearn.event.DeadLetter;
 import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.RawRecordCoder;
+import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.testing.TestEvents;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +19,10 @@ import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import io.fleetlearn.event.SensorEvent;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
@@ -49,14 +49,16 @@ public class RetrainPerMachineTest {
   }
 
   /** 300 learnable events per machine spread over the window starting at {@code start}. */
-  private static List<TimestampedValue<RawRecord>> window(String[] machines, Instant start, Random rnd, long[] offset) {
+  private static List<TimestampedValue<RawRecord>> window(
+      String[] machines, Instant start, Random rnd, long[] offset) {
     List<TimestampedValue<RawRecord>> out = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       for (int m = 0; m < machines.length; m++) {
         long ts = start.getMillis() + i * 190L + m;
         out.add(
             TimestampedValue.of(
-                TestEvents.raw(machines[m], TestEvents.learnable(machines[m], m, ts, rnd), offset[0]++),
+                TestEvents.raw(
+                    machines[m], TestEvents.learnable(machines[m], m, ts, rnd), offset[0]++),
                 new Instant(ts)));
       }
     }
@@ -65,7 +67,10 @@ public class RetrainPerMachineTest {
 
   private static List<ModelUpdate> sorted(Iterable<ModelUpdate> it) {
     return StreamSupport.stream(it.spliterator(), false)
-        .sorted(Comparator.comparing(ModelUpdate::machineId).thenComparingLong(ModelUpdate::windowStart).thenComparingLong(ModelUpdate::paneIndex))
+        .sorted(
+            Comparator.comparing(ModelUpdate::machineId)
+                .thenComparingLong(ModelUpdate::windowStart)
+                .thenComparingLong(ModelUpdate::paneIndex))
         .collect(Collectors.toList());
   }
 
@@ -76,10 +81,14 @@ public class RetrainPerMachineTest {
     long[] offset = {0};
     TestStream<RawRecord> events =
         TestStream.create(RawRecordCoder.of())
-            .addElements(TimestampedValue.of(TestEvents.raw("x", "{not json", offset[0]++), T0), 
+            .addElements(
+                TimestampedValue.of(TestEvents.raw("x", "{not json", offset[0]++), T0),
                 window(machines, T0, rnd, offset).toArray(new TimestampedValue[0]))
             .advanceWatermarkTo(T0.plus(WINDOW).plus(Duration.standardSeconds(1)))
-            .addElements(TimestampedValue.of(new RawRecord(null, null, "sensor-events", 0, offset[0]++, -1), T0.plus(WINDOW)),
+            .addElements(
+                TimestampedValue.of(
+                    new RawRecord(null, null, "sensor-events", 0, offset[0]++, -1),
+                    T0.plus(WINDOW)),
                 window(machines, T0.plus(WINDOW), rnd, offset).toArray(new TimestampedValue[0]))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = p.apply(events).apply(new RetrainPerMachine(config()));
@@ -101,7 +110,8 @@ public class RetrainPerMachineTest {
                 assertTrue(first.model().length > 1000);
                 assertEquals(T0.plus(WINDOW).getMillis(), second.windowStart());
                 // the second window either replaces the champion (v2) or keeps it (v1)
-                assertEquals(second.status() == ModelUpdate.Status.PROMOTED ? 2 : 1, second.version());
+                assertEquals(
+                    second.status() == ModelUpdate.Status.PROMOTED ? 2 : 1, second.version());
                 assertTrue(second.championMetrics() != null);
               }
               return null;
@@ -133,9 +143,17 @@ public class RetrainPerMachineTest {
     Instant late = T0.plus(Duration.standardSeconds(30));
     TestStream<RawRecord> events =
         TestStream.create(RawRecordCoder.of())
-            .addElements(window(machines, T0, rnd, offset).get(0), window(machines, T0, rnd, offset).subList(1, 300).toArray(new TimestampedValue[0]))
+            .addElements(
+                window(machines, T0, rnd, offset).get(0),
+                window(machines, T0, rnd, offset).subList(1, 300).toArray(new TimestampedValue[0]))
             .advanceWatermarkTo(T0.plus(WINDOW).plus(Duration.standardSeconds(10)))
-            .addElements(TimestampedValue.of(TestEvents.raw("press-000", TestEvents.learnable("press-000", 0, late.getMillis(), rnd), 999), late))
+            .addElements(
+                TimestampedValue.of(
+                    TestEvents.raw(
+                        "press-000",
+                        TestEvents.learnable("press-000", 0, late.getMillis(), rnd),
+                        999),
+                    late))
             .advanceProcessingTime(Duration.standardSeconds(10))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = p.apply(events).apply(new RetrainPerMachine(config()));
@@ -163,10 +181,18 @@ public class RetrainPerMachineTest {
     Instant tooLate = T0.plus(Duration.standardSeconds(20));
     TestStream<RawRecord> events =
         TestStream.create(RawRecordCoder.of())
-            .addElements(window(machines, T0, rnd, offset).get(0), window(machines, T0, rnd, offset).subList(1, 300).toArray(new TimestampedValue[0]))
+            .addElements(
+                window(machines, T0, rnd, offset).get(0),
+                window(machines, T0, rnd, offset).subList(1, 300).toArray(new TimestampedValue[0]))
             // past window end + allowed lateness (1 min): the window is expired
             .advanceWatermarkTo(T0.plus(WINDOW).plus(Duration.standardMinutes(2)))
-            .addElements(TimestampedValue.of(TestEvents.raw("press-000", TestEvents.learnable("press-000", 0, tooLate.getMillis(), rnd), 999), tooLate))
+            .addElements(
+                TimestampedValue.of(
+                    TestEvents.raw(
+                        "press-000",
+                        TestEvents.learnable("press-000", 0, tooLate.getMillis(), rnd),
+                        999),
+                    tooLate))
             .advanceProcessingTime(Duration.standardSeconds(10))
             .advanceWatermarkToInfinity();
     PCollectionTuple out = p.apply(events).apply(new RetrainPerMachine(config()));
@@ -186,11 +212,23 @@ public class RetrainPerMachineTest {
     List<TimestampedValue<RawRecord>> in = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       long ts = T0.getMillis() + i * 100L;
-      in.add(TimestampedValue.of(TestEvents.raw("healthy", TestEvents.json("healthy", ts, new float[] {70, 0.8f, 5, 12}, false), i), new Instant(ts)));
+      in.add(
+          TimestampedValue.of(
+              TestEvents.raw(
+                  "healthy",
+                  TestEvents.json("healthy", ts, new float[] {70, 0.8f, 5, 12}, false),
+                  i),
+              new Instant(ts)));
     }
     for (int i = 0; i < 10; i++) {
       long ts = T0.getMillis() + i * 100L;
-      in.add(TimestampedValue.of(TestEvents.raw("sparse", TestEvents.json("sparse", ts, new float[] {70, 0.8f, 5, 12}, i % 2 == 0), 500 + i), new Instant(ts)));
+      in.add(
+          TimestampedValue.of(
+              TestEvents.raw(
+                  "sparse",
+                  TestEvents.json("sparse", ts, new float[] {70, 0.8f, 5, 12}, i % 2 == 0),
+                  500 + i),
+              new Instant(ts)));
     }
     TestStream<RawRecord> events =
         TestStream.create(RawRecordCoder.of())
@@ -208,7 +246,8 @@ public class RetrainPerMachineTest {
               assertEquals(0, u.get(0).version());
               assertEquals(null, u.get(0).model());
               assertEquals(ModelUpdate.Status.SKIPPED, u.get(1).status());
-              assertTrue(u.get(1).reason(), u.get(1).reason().startsWith("too few labelled events"));
+              assertTrue(
+                  u.get(1).reason(), u.get(1).reason().startsWith("too few labelled events"));
               return null;
             });
     p.run().waitUntilFinish();

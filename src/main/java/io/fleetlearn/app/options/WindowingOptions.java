@@ -20,13 +20,15 @@ public interface WindowingOptions extends PipelineOptions {
 
   void setAllowedLateness(String value);
 
-  @Description("Processing-time delay before a late pane fires, so a burst of late events retrains once.")
+  @Description(
+      "Processing-time delay before a late pane fires, so a burst of late events retrains once.")
   @Default.String("10s")
   String getLateFiringDelay();
 
   void setLateFiringDelay(String value);
 
-  @Description("Bounded out-of-orderness: the watermark trails the largest event time by this much.")
+  @Description(
+      "Bounded out-of-orderness: the watermark trails the largest event time by this much.")
   @Default.String("5s")
   String getMaxOutOfOrderness();
 

@@ -1,0 +1,221 @@
+package io.fleetlearn.app;
+
+import io.fleetlearn.app.options.DemoOptions;
+import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.TopicSpec;
+import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
+import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.sim.SimulatorConfig;
+import io.fleetlearn.sim.SimulatorRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code demo}: everything on one machine. A real single-node Kafka broker (KRaft) on 127.0.0.1 in
+ * its own JVM, the sensor simulator, and the retraining pipeline on the Flink runner's embedded
+ * mini-cluster; one line per model update, then a summary. Stops after {@code --duration} or on
+ * Ctrl-C, and leaves nothing behind: job cancelled, broker stopped, data directory deleted.
+ */
+final class DemoCommand {
+  /** Defaults of the demo that differ from the pipeline's, so models appear within a minute. */
+  static final String[][] DEMO_DEFAULTS = {
+    {"windowSize", "20s"},
+    {"allowedLateness", "5s"},
+    {"lateFiringDelay", "2s"},
+    {"maxOutOfOrderness", "2s"},
+    {"idleTimeout", "3s"},
+    {"checkpointingInterval", "5000"},
+    {"machines", "6"},
+    {"eventsPerSecond", "25"},
+    {"malformedRatio", "0.01"},
+    {"driftMachines", "1"},
+    {"driftAfter", "50s"},
+    {"duration", "100s"},
+  };
+
+  private DemoCommand() {}
+
+  static String[] withDemoDefaults(String[] args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    for (String[] d : DEMO_DEFAULTS) {
+      if (!RetrainingJob.hasFlag(args, d[0])) {
+        all.add("--" + d[0] + "=" + d[1]);
+      }
+    }
+    return all.toArray(new String[0]);
+  }
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    DemoOptions o = RetrainingJob.parseOptions(withDemoDefaults(args), DemoOptions.class);
+    long duration = Durations.parse(o.getDuration()).getMillis();
+    Path dir = Files.createTempDirectory("fleetlearn-demo-");
+    CountDownLatch finished = new CountDownLatch(1);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    Map<ModelUpdate.Status, Integer> byStatus = new EnumMap<>(ModelUpdate.Status.class);
+    TreeSet<String> machinesWithModels = new TreeSet<>();
+    long started = System.currentTimeMillis();
+    PipelineResult job = null;
+    EmbeddedKafkaBroker broker = null;
+    try {
+      out.println("Starting a Kafka broker (KRaft, 127.0.0.1) in " + dir + " ...");
+      broker =
+          EmbeddedKafkaBroker.builder(dir.resolve("kafka"))
+              .partitions(o.getTopicPartitions())
+              .start();
+      o.setBootstrapServers(broker.bootstrapServers());
+      broker.createTopics(
+          TopicSpec.standard(
+              o.getSensorEventsTopic(),
+              o.getModelUpdatesTopic(),
+              o.getDriftMetricsTopic(),
+              o.getDeadLetterTopic(),
+              o.getTopicPartitions()));
+      KafkaClientConfig kafka = RetrainingJob.kafka(o);
+      out.printf(
+          "Kafka at %s; topics %s, %s, %s, %s%n",
+          broker.bootstrapServers(),
+          o.getSensorEventsTopic(),
+          o.getModelUpdatesTopic(),
+          o.getDriftMetricsTopic(),
+          o.getDeadLetterTopic());
+      SimulatorConfig simConfig = SimulatorFactory.config(o, System.currentTimeMillis());
+      out.println("Simulator: " + simConfig);
+      out.printf(
+          "Pipeline: %s windows, Flink runner (embedded, parallelism %d); first models when the"
+              + " first window closes.%n%n",
+          o.getWindowSize(), Math.max(1, o.as(FlinkPipelineOptions.class).getParallelism()));
+      job = RetrainingJob.build(o).run();
+      try (var producer = SimulatorFactory.producer(kafka);
+          SimulatorRunner sim =
+              SimulatorFactory.runner(producer, o.getSensorEventsTopic(), simConfig);
+          KafkaConsumer<byte[], byte[]> updates = consumer(kafka)) {
+        Thread simThread = new Thread(sim, "simulator");
+        simThread.setDaemon(true);
+        simThread.start();
+        List<TopicPartition> parts = partitions(updates, o.getModelUpdatesTopic());
+        updates.assign(parts);
+        updates.seekToBeginning(parts);
+        long deadline = duration > 0 ? started + duration : Long.MAX_VALUE;
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+          if (job.getState().isTerminal()) {
+            out.println("The pipeline stopped: " + job.getState());
+            break;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(500))) {
+            ModelUpdate u = ModelUpdate.fromJson(r.value());
+            byStatus.merge(u.status(), 1, Integer::sum);
+            if (u.version() > 0) {
+              machinesWithModels.add(u.machineId());
+            }
+            out.printf(
+                "%5.1fs  %s%n",
+                (System.currentTimeMillis() - started) / 1000.0, UpdateFormatter.format(u));
+          }
+        }
+        sim.stop();
+        simThread.join(10_000);
+        out.printf(
+            "%nSummary after %.0f s: simulator sent %d events (%d malformed → %s); model updates:"
+                + " %s; machines with a model: %d %s%n",
+            (System.currentTimeMillis() - started) / 1000.0,
+            sim.getSent(),
+            sim.getMalformed(),
+            o.getDeadLetterTopic(),
+            byStatus,
+            machinesWithModels.size(),
+            machinesWithModels);
+        out.printf(
+            "Dead-lettered records on %s: %d%n",
+            o.getDeadLetterTopic(), countRecords(updates, o.getDeadLetterTopic()));
+      }
+      return machinesWithModels.isEmpty() ? 1 : 0;
+    } finally {
+      if (job != null) {
+        try {
+          job.cancel();
+        } catch (IOException | RuntimeException e) {
+          out.println("Cancelling the job: " + e.getMessage());
+        }
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      deleteRecursively(dir);
+      out.println("Stopped the pipeline and the broker; removed " + dir);
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for the latch above.
+      }
+    }
+  }
+
+  static KafkaConsumer<byte[], byte[]> consumer(KafkaClientConfig kafka) {
+    Map<String, Object> p = kafka.asMap();
+    p.put("enable.auto.commit", "false");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    List<TopicPartition> parts = new ArrayList<>();
+    c.partitionsFor(topic, Duration.ofSeconds(30))
+        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+    return parts;
+  }
+
+  /** Records currently in {@code topic} (end minus beginning offsets over all partitions). */
+  static long countRecords(KafkaConsumer<?, ?> c, String topic) {
+    List<TopicPartition> parts = partitions(c, topic);
+    Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+    Map<TopicPartition, Long> begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
+    long n = 0;
+    for (TopicPartition tp : parts) {
+      n += end.get(tp) - begin.get(tp);
+    }
+    return n;
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir that survives is reported, not fatal
+      System.err.println("Could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}

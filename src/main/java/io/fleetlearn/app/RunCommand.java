@@ -1,0 +1,57 @@
+package io.fleetlearn.app;
+
+import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.TopicAdmin;
+import io.fleetlearn.io.TopicSpec;
+import java.io.PrintStream;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code run}: the retraining pipeline against an existing Kafka. On the embedded Flink
+ * mini-cluster (the default) it runs until Ctrl-C; with {@code --flinkMaster=HOST:PORT} it submits
+ * the job to that cluster and returns.
+ */
+final class RunCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  private RunCommand() {}
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    RetrainingOptions o = RetrainingJob.parseOptions(args, RetrainingOptions.class);
+    KafkaClientConfig kafka = RetrainingJob.kafka(o);
+    LOG.info("Kafka client configuration: {}", kafka);
+    TopicAdmin.createTopics(
+        kafka.asMap(),
+        TopicSpec.standard(
+            o.getSensorEventsTopic(),
+            o.getModelUpdatesTopic(),
+            o.getDriftMetricsTopic(),
+            o.getDeadLetterTopic(),
+            o.getTopicPartitions()));
+    PipelineResult result = RetrainingJob.build(o).run();
+    String master = o.as(FlinkPipelineOptions.class).getFlinkMaster();
+    boolean local = master.startsWith("[");
+    if (!local) {
+      out.println("Submitted to " + master + ": " + result);
+      return 0;
+    }
+    out.println("Retraining pipeline running on the embedded Flink runner; Ctrl-C stops it.");
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                result.cancel();
+              } catch (Exception e) {
+                LOG.warn("Could not cancel the job cleanly: {}", e.toString());
+              }
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    PipelineResult.State state = result.waitUntilFinish();
+    out.println("Pipeline finished: " + state);
+    return state == PipelineResult.State.FAILED ? 1 : 0;
+  }
+}

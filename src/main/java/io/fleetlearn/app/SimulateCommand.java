@@ -1,0 +1,49 @@
+package io.fleetlearn.app;
+
+import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.app.options.SimulatorOptions;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.TopicAdmin;
+import io.fleetlearn.io.TopicSpec;
+import io.fleetlearn.sim.SimulatorConfig;
+import io.fleetlearn.sim.SimulatorRunner;
+import java.io.PrintStream;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** {@code simulate}: produces simulated sensor events in real time to an existing Kafka. */
+final class SimulateCommand {
+  private SimulateCommand() {}
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    SimulatorOptions o =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(SimulatorOptions.class);
+    KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    TopicAdmin.createTopics(
+        kafka.asMap(),
+        TopicSpec.standard(
+            o.getSensorEventsTopic(),
+            o.getModelUpdatesTopic(),
+            o.getDriftMetricsTopic(),
+            o.getDeadLetterTopic(),
+            o.getTopicPartitions()));
+    SimulatorConfig config = SimulatorFactory.config(o, System.currentTimeMillis());
+    long duration = Durations.parse(o.getDuration()).getMillis();
+    out.println("Simulating " + config + " → " + o.getSensorEventsTopic());
+    try (KafkaProducer<byte[], byte[]> producer = SimulatorFactory.producer(kafka);
+        SimulatorRunner runner =
+            SimulatorFactory.runner(producer, o.getSensorEventsTopic(), config)) {
+      Thread loop = new Thread(runner, "simulator");
+      loop.start();
+      Thread hook = new Thread(runner::stop);
+      Runtime.getRuntime().addShutdownHook(hook);
+      loop.join(duration > 0 ? duration : 0);
+      runner.stop();
+      loop.join();
+      out.printf(
+          "sent %d events (%d malformed, %d labelled), %d failed%n",
+          runner.getSent(), runner.getMalformed(), runner.getLabelled(), runner.getFailed());
+      return runner.getFailed() > 0 ? 1 : 0;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.fleetlearn.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Plain kafka-clients helpers for integration tests; every loop is bounded in time. */
+public final class KafkaTestSupport {
+  private KafkaTestSupport() {}
+
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5"),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  public static void send(
+      KafkaProducer<byte[], byte[]> p, String topic, byte[] key, byte[] value, long timestamp) {
+    p.send(new ProducerRecord<>(topic, null, timestamp, key, value));
+  }
+
+  /**
+   * Reads {@code topic} from the beginning until {@code done} holds for the records read so far, or
+   * {@code timeout} passes; returns what it read either way.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readUntil(
+      String bootstrap,
+      String topic,
+      Duration timeout,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "enable.auto.commit",
+                "false",
+                "isolation.level",
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while (System.currentTimeMillis() < deadline && !done.test(out)) {
+        c.poll(Duration.ofMillis(250)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}

@@ -111,10 +111,12 @@ final class DemoCommand {
           o.getDeadLetterTopic());
       SimulatorConfig simConfig = SimulatorFactory.config(o, System.currentTimeMillis());
       out.println("Simulator: " + simConfig);
+      int parallelism = o.as(FlinkPipelineOptions.class).getParallelism();
       out.printf(
-          "Pipeline: %s windows, Flink runner (embedded, parallelism %d); first models when the"
-              + " first window closes.%n%n",
-          o.getWindowSize(), Math.max(1, o.as(FlinkPipelineOptions.class).getParallelism()));
+          "Pipeline: %s windows on the embedded Flink runner (parallelism %s); the first models"
+              + " appear when the first window closes.%n%n",
+          o.getWindowSize(),
+          parallelism > 0 ? Integer.toString(parallelism) : "= cores");
       job = RetrainingJob.build(o).run();
       try (var producer = SimulatorFactory.producer(kafka);
           SimulatorRunner sim =

@@ -2,6 +2,7 @@ package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.SensorEventParser;
@@ -34,11 +35,13 @@ public final class RetrainingJob {
    * 30 s so Kafka offsets are committed.
    */
   public static <T extends RetrainingOptions> T parseOptions(String[] args, Class<T> type) {
-    T options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
-    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    String[] withRunner = args;
     if (!hasFlag(args, "runner")) {
-      options.setRunner(FlinkRunner.class);
+      withRunner = Arrays.copyOf(args, args.length + 1);
+      withRunner[args.length] = "--runner=" + FlinkRunner.class.getSimpleName();
     }
+    T options = PipelineOptionsFactory.fromArgs(withRunner).withValidation().as(type);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setStreaming(true);
     if (!hasFlag(args, "attachedMode")) {
       flink.setAttachedMode(false);
@@ -88,6 +91,7 @@ public final class RetrainingJob {
             new PromotionPolicy(
                 o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
         .stateRetention(Durations.parse(o.getStateRetention()))
+        .drift(new DriftThresholds(o.getPsiWarn(), o.getPsiDrift(), o.getMinDriftEvents()))
         .build();
   }
 
@@ -113,6 +117,8 @@ public final class RetrainingJob {
             .apply("RetrainPerMachine", new RetrainPerMachine(config));
     out.get(RetrainPerMachine.MODEL_UPDATES)
         .apply("PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic()));
+    out.get(RetrainPerMachine.DRIFT_REPORTS)
+        .apply("PublishDriftReports", KafkaSinks.driftReports(kafka, o.getDriftMetricsTopic()));
     out.get(ParseAndValidate.DEAD_LETTERS)
         .apply("PublishDeadLetters", KafkaSinks.deadLetters(kafka, o.getDeadLetterTopic()));
     return p;

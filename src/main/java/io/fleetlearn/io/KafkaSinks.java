@@ -1,5 +1,6 @@
 package io.fleetlearn.io;
 
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.DeadLetter;
 import io.fleetlearn.registry.ModelUpdate;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
@@ -20,24 +22,41 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The pipeline's Kafka outputs: model updates and dead letters, keyed as the contracts say. */
+/** The pipeline's Kafka outputs: model updates, drift reports and dead letters. */
 public final class KafkaSinks {
   private KafkaSinks() {}
 
   /** Publishes model updates as JSON, key = machineId. */
   public static PTransform<PCollection<ModelUpdate>, PDone> modelUpdates(
       KafkaClientConfig kafka, String topic) {
+    return keyedJson(
+        "EncodeModelUpdate", "WriteModelUpdates", kafka, topic, u -> KV.of(u.machineId(), u.toJson()));
+  }
+
+  /** Publishes drift reports as JSON, key = machineId. */
+  public static PTransform<PCollection<DriftReport>, PDone> driftReports(
+      KafkaClientConfig kafka, String topic) {
+    return keyedJson(
+        "EncodeDriftReport", "WriteDriftReports", kafka, topic, r -> KV.of(r.machineId(), r.toJson()));
+  }
+
+  private static <T> PTransform<PCollection<T>, PDone> keyedJson(
+      String encodeName,
+      String writeName,
+      KafkaClientConfig kafka,
+      String topic,
+      SerializableFunction<T, KV<String, byte[]>> encode) {
     return new PTransform<>() {
       @Override
-      public PDone expand(PCollection<ModelUpdate> in) {
+      public PDone expand(PCollection<T> in) {
         return in.apply(
-                "EncodeModelUpdate",
+                encodeName,
                 MapElements.into(
                         TypeDescriptors.kvs(
                             TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
-                    .via((ModelUpdate u) -> KV.of(u.machineId(), u.toJson())))
+                    .via(encode))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-            .apply("WriteModelUpdates", keyedWrite(kafka, topic));
+            .apply(writeName, keyedWrite(kafka, topic));
       }
     };
   }

@@ -1,5 +1,8 @@
 package io.fleetlearn.pipeline;
 
+import io.fleetlearn.drift.DriftDetector;
+import io.fleetlearn.drift.DriftReport;
+import io.fleetlearn.drift.DriftReportCoder;
 import io.fleetlearn.registry.ModelRegistryFn;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.registry.ModelUpdateCoder;
@@ -15,15 +18,24 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 
 /**
- * Window outcomes → {@link ModelUpdate}s. Beam state is scoped to a key and a window, so the
- * outcomes are moved into the global window first: there each machine's champion and version
- * counter live in keyed state for as long as the machine reports (see {@link ModelRegistryFn}).
+ * Window outcomes → {@link ModelUpdate}s ({@link #MODEL_UPDATES}) and {@link DriftReport}s ({@link
+ * #DRIFT_REPORTS}). Beam state is scoped to a key and a window, so the outcomes are moved into the
+ * global window first: there each machine's champion, version counter and reference profile live
+ * in keyed state for as long as the machine reports (see {@link ModelRegistryFn}).
  */
 public final class ModelRegistry
-    extends PTransform<PCollection<KV<String, WindowOutcome>>, PCollection<ModelUpdate>> {
+    extends PTransform<PCollection<KV<String, WindowOutcome>>, PCollectionTuple> {
+  public static final TupleTag<ModelUpdate> MODEL_UPDATES =
+      new TupleTag<ModelUpdate>("modelUpdates") {};
+  public static final TupleTag<DriftReport> DRIFT_REPORTS =
+      new TupleTag<DriftReport>("driftReports") {};
+
   private final RetrainingConfig config;
 
   public ModelRegistry(RetrainingConfig config) {
@@ -31,23 +43,30 @@ public final class ModelRegistry
   }
 
   @Override
-  public PCollection<ModelUpdate> expand(PCollection<KV<String, WindowOutcome>> outcomes) {
-    return outcomes
-        .apply(
-            "IntoGlobalWindow",
-            Window.<KV<String, WindowOutcome>>into(new GlobalWindows())
-                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(Duration.ZERO)
-                .discardingFiredPanes())
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()))
-        .apply(
-            "DecidePromotion",
-            ParDo.of(
-                new ModelRegistryFn(
-                    config.schema(),
-                    config.training(),
-                    config.promotion(),
-                    config.stateRetention())))
-        .setCoder(ModelUpdateCoder.of());
+  public PCollectionTuple expand(PCollection<KV<String, WindowOutcome>> outcomes) {
+    PCollectionTuple out =
+        outcomes
+            .apply(
+                "IntoGlobalWindow",
+                Window.<KV<String, WindowOutcome>>into(new GlobalWindows())
+                    .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes())
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()))
+            .apply(
+                "DecidePromotionAndDrift",
+                ParDo.of(
+                        new ModelRegistryFn(
+                            config.schema(),
+                            config.training(),
+                            config.promotion(),
+                            new DriftDetector(config.schema().names(), config.drift()),
+                            config.stateRetention(),
+                            MODEL_UPDATES,
+                            DRIFT_REPORTS))
+                    .withOutputTags(MODEL_UPDATES, TupleTagList.of(DRIFT_REPORTS)));
+    out.get(MODEL_UPDATES).setCoder(ModelUpdateCoder.of());
+    out.get(DRIFT_REPORTS).setCoder(DriftReportCoder.of());
+    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetlearn.pipeline;
 
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.registry.ModelUpdate;
@@ -10,7 +11,7 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The whole per-machine retraining flow, source- and sink-agnostic: raw records in; model updates
- * ({@link #MODEL_UPDATES}), dead letters ({@link ParseAndValidate#DEAD_LETTERS}) and accepted
+ * ({@link #MODEL_UPDATES}), drift reports ({@link #DRIFT_REPORTS}), dead letters ({@link ParseAndValidate#DEAD_LETTERS}) and accepted
  * events ({@link ParseAndValidate#ACCEPTED}) out. The app wires Kafka around it; tests feed it a
  * {@code TestStream}.
  *
@@ -19,8 +20,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * </pre>
  */
 public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
-  public static final TupleTag<ModelUpdate> MODEL_UPDATES =
-      new TupleTag<ModelUpdate>("modelUpdates") {};
+  public static final TupleTag<ModelUpdate> MODEL_UPDATES = ModelRegistry.MODEL_UPDATES;
+  public static final TupleTag<DriftReport> DRIFT_REPORTS = ModelRegistry.DRIFT_REPORTS;
 
   private final RetrainingConfig config;
 
@@ -34,7 +35,7 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
         records.apply(
             "ParseAndValidate",
             new ParseAndValidate(new SensorEventParser(config.schema(), config.limits())));
-    PCollection<ModelUpdate> updates =
+    PCollectionTuple registry =
         parsed
             .get(ParseAndValidate.ACCEPTED)
             .apply(
@@ -43,7 +44,8 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
                     config.windowSize(), config.allowedLateness(), config.lateFiringDelay()))
             .apply("TrainPerMachine", new TrainPerMachine(config))
             .apply("ModelRegistry", new ModelRegistry(config));
-    return PCollectionTuple.of(MODEL_UPDATES, updates)
+    return PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))
+        .and(DRIFT_REPORTS, registry.get(DRIFT_REPORTS))
         .and(ParseAndValidate.DEAD_LETTERS, parsed.get(ParseAndValidate.DEAD_LETTERS))
         .and(ParseAndValidate.ACCEPTED, parsed.get(ParseAndValidate.ACCEPTED));
   }

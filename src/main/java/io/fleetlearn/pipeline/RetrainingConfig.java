@@ -1,5 +1,6 @@
 package io.fleetlearn.pipeline;
 
+import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.registry.PromotionPolicy;
@@ -24,6 +25,7 @@ public final class RetrainingConfig implements Serializable {
   private final TrainingParams training;
   private final PromotionPolicy promotion;
   private final Duration stateRetention;
+  private final DriftThresholds drift;
 
   private RetrainingConfig(Builder b) {
     if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
@@ -41,6 +43,7 @@ public final class RetrainingConfig implements Serializable {
     this.training = b.training;
     this.promotion = b.promotion;
     this.stateRetention = b.stateRetention;
+    this.drift = b.drift;
   }
 
   public static Builder builder() {
@@ -83,6 +86,10 @@ public final class RetrainingConfig implements Serializable {
     return stateRetention;
   }
 
+  public DriftThresholds drift() {
+    return drift;
+  }
+
   /** Builder; defaults match the documented option defaults. */
   public static final class Builder {
     private FeatureSchema schema = FeatureSchema.defaults();
@@ -94,6 +101,12 @@ public final class RetrainingConfig implements Serializable {
     private TrainingParams training = TrainingParams.defaults();
     private PromotionPolicy promotion = PromotionPolicy.defaults();
     private Duration stateRetention = Duration.standardDays(7);
+    private DriftThresholds drift = DriftThresholds.defaults();
+
+    public Builder drift(DriftThresholds v) {
+      drift = v;
+      return this;
+    }
 
     public Builder schema(FeatureSchema v) {
       schema = v;

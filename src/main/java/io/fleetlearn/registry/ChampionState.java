@@ -1,5 +1,6 @@
 package io.fleetlearn.registry;
 
+import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.training.ClassificationMetrics;
 import java.util.Objects;
 
@@ -15,6 +16,7 @@ public final class ChampionState {
   private final long windowStart;
   private final long windowEnd;
   private final ClassificationMetrics trainingMetrics;
+  private final ReferenceProfile reference;
 
   public ChampionState(
       long version,
@@ -22,13 +24,19 @@ public final class ChampionState {
       String modelSha256,
       long windowStart,
       long windowEnd,
-      ClassificationMetrics trainingMetrics) {
+      ClassificationMetrics trainingMetrics,
+      ReferenceProfile reference) {
     this.version = version;
     this.model = Objects.requireNonNull(model);
     this.modelSha256 = Objects.requireNonNull(modelSha256);
     this.windowStart = windowStart;
     this.windowEnd = windowEnd;
     this.trainingMetrics = Objects.requireNonNull(trainingMetrics);
+    this.reference = Objects.requireNonNull(reference);
+  }
+
+  public ReferenceProfile reference() {
+    return reference;
   }
 
   public long version() {

@@ -1,5 +1,6 @@
 package io.fleetlearn.registry;
 
+import io.fleetlearn.drift.ReferenceProfileCoder;
 import io.fleetlearn.training.MetricsCoding;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,6 +30,7 @@ public final class ChampionStateCoder extends AtomicCoder<ChampionState> {
     MetricsCoding.write(s.trainingMetrics(), d);
     d.flush();
     ByteArrayCoder.of().encode(s.model(), out);
+    ReferenceProfileCoder.of().encode(s.reference(), out);
   }
 
   @Override
@@ -40,7 +42,8 @@ public final class ChampionStateCoder extends AtomicCoder<ChampionState> {
     long end = d.readLong();
     var metrics = MetricsCoding.read(d);
     byte[] model = ByteArrayCoder.of().decode(in);
-    return new ChampionState(version, model, sha, start, end, metrics);
+    return new ChampionState(
+        version, model, sha, start, end, metrics, ReferenceProfileCoder.of().decode(in));
   }
 
   @Override

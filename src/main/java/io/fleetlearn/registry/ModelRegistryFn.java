@@ -1,12 +1,17 @@
 package io.fleetlearn.registry;
 
+import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.drift.DriftDetector;
+import io.fleetlearn.drift.DriftReport;
+import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
-import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -19,14 +24,22 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
  * The per-machine model registry: a stateful DoFn in the global window, keyed by machine id, that
- * holds each machine's champion ({@link ChampionState}) across windows, decides each window's
- * challenger with the {@link PromotionPolicy}, assigns versions (+1 per promotion, never reused, no
- * gaps) and emits one {@link ModelUpdate} per window pane.
+ * holds each machine's champion ({@link ChampionState}) across windows. For every window pane it
+ *
+ * <ol>
+ *   <li>measures drift of the window against the champion's training data and emits a {@link
+ *       DriftReport} (also for skipped windows);
+ *   <li>decides the window's challenger with the {@link PromotionPolicy}, both models scored on
+ *       the challenger's holdout, and assigns versions (+1 per promotion, never reused, no gaps);
+ *   <li>emits one {@link ModelUpdate} carrying the decision and the current champion.
+ * </ol>
  *
  * <p>A machine that sends nothing for {@code retention} of event time has its entry cleared by an
  * event-time timer, because state in the global window is never garbage-collected otherwise.
@@ -35,11 +48,15 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final FeatureSchema schema;
   private final TrainingParams params;
   private final PromotionPolicy policy;
+  private final DriftDetector drift;
   private final Duration retention;
+  private final TupleTag<ModelUpdate> updatesTag;
+  private final TupleTag<DriftReport> driftTag;
 
   private final Counter promoted = Metrics.counter("fleetlearn", "models_promoted");
   private final Counter rejected = Metrics.counter("fleetlearn", "models_rejected");
   private final Counter skipped = Metrics.counter("fleetlearn", "windows_skipped");
+  private final Counter drifting = Metrics.counter("fleetlearn", "drift_reports_drifted");
   private final Counter expired = Metrics.counter("fleetlearn", "registry_entries_expired");
 
   @StateId("champion")
@@ -50,11 +67,20 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
   public ModelRegistryFn(
-      FeatureSchema schema, TrainingParams params, PromotionPolicy policy, Duration retention) {
+      FeatureSchema schema,
+      TrainingParams params,
+      PromotionPolicy policy,
+      DriftDetector drift,
+      Duration retention,
+      TupleTag<ModelUpdate> updatesTag,
+      TupleTag<DriftReport> driftTag) {
     this.schema = schema;
     this.params = params;
     this.policy = policy;
+    this.drift = drift;
     this.retention = retention;
+    this.updatesTag = updatesTag;
+    this.driftTag = driftTag;
   }
 
   @ProcessElement
@@ -62,11 +88,53 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       @Element KV<String, WindowOutcome> element,
       @StateId("champion") ValueState<ChampionState> championState,
       @TimerId("expiry") Timer expiry,
-      OutputReceiver<ModelUpdate> out) {
+      MultiOutputReceiver out)
+      throws XGBoostError {
     WindowOutcome o = element.getValue();
-    TrainingResult r = o.result();
     ChampionState champion = championState.read();
+    float[] championScores = null;
+    String championProblem = null;
+    if (champion != null) {
+      try {
+        championScores = scoreSample(champion.model(), o.sample());
+      } catch (XGBoostError e) {
+        // A champion that cannot score is as good as none: the next challenger replaces it.
+        championProblem = e.getMessage();
+      }
+    }
+    DriftReport report =
+        drift.compare(
+            o.machineId(),
+            o.windowStart(),
+            o.windowEnd(),
+            o.paneIndex(),
+            champion == null ? 0 : champion.version(),
+            o.sample(),
+            champion == null ? null : champion.reference(),
+            championScores,
+            championScores == null ? null : labelledMetrics(o.sample(), championScores));
+    if (report.drifted()) {
+      drifting.inc();
+    }
+    out.get(driftTag).output(report);
+
+    ChampionState next = decide(o, champion, championScores, championProblem, out);
+    if (next != champion) {
+      championState.write(next);
+    }
+    expiry.set(new Instant(o.windowEnd()).plus(retention));
+  }
+
+  private ChampionState decide(
+      WindowOutcome o,
+      @Nullable ChampionState champion,
+      float @Nullable [] championScores,
+      @Nullable String championProblem,
+      MultiOutputReceiver out)
+      throws XGBoostError {
+    TrainingResult r = o.result();
     ModelUpdate.Builder u = base(o);
+    ChampionState next = champion;
     if (!r.isTrained()) {
       skipped.inc();
       u.status(ModelUpdate.Status.SKIPPED).reason(r.reason());
@@ -82,47 +150,38 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                   + new Instant(champion.windowEnd()))
           .metrics(r.metrics());
     } else {
-      ClassificationMetrics onHoldout = null;
-      String evaluationProblem = null;
-      if (champion != null) {
-        try {
-          onHoldout = XgbTrainer.evaluate(champion.model(), o.holdout(), params.threshold());
-        } catch (XGBoostError e) {
-          evaluationProblem = e.getMessage();
-        }
-      }
+      ClassificationMetrics onHoldout =
+          championScores == null ? null : holdoutMetrics(o, championScores);
       PromotionPolicy.Decision d =
-          evaluationProblem != null
-              ? null
-              : policy.decide(
-                  r.metrics(), onHoldout, champion == null ? null : champion.trainingMetrics());
+          policy.decide(
+              r.metrics(), onHoldout, champion == null ? null : champion.trainingMetrics());
       u.metrics(r.metrics()).championMetrics(onHoldout);
-      if (d == null || d.promoted()) {
-        long version = champion == null ? 1 : champion.version() + 1;
-        champion =
+      if (champion == null || championScores == null || d.promoted()) {
+        next =
             new ChampionState(
-                version,
+                champion == null ? 1 : champion.version() + 1,
                 r.model(),
                 ModelUpdate.sha256(r.model()),
                 o.windowStart(),
                 o.windowEnd(),
-                r.metrics());
-        championState.write(champion);
+                r.metrics(),
+                ReferenceProfile.of(o.sample(), scoreSample(r.model(), o.sample())));
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED)
             .reason(
-                d == null ? "champion could not be evaluated: " + evaluationProblem : d.reason());
+                championProblem != null
+                    ? "champion could not score: " + championProblem
+                    : d.reason());
       } else {
         rejected.inc();
         u.status(ModelUpdate.Status.REJECTED).reason(d.reason());
       }
     }
-    if (champion != null) {
-      u.version(champion.version())
-          .model(champion.model(), champion.windowStart(), champion.windowEnd());
+    if (next != null) {
+      u.version(next.version()).model(next.model(), next.windowStart(), next.windowEnd());
     }
-    expiry.set(new Instant(o.windowEnd()).plus(retention));
-    out.output(u.build());
+    out.get(updatesTag).output(u.build());
+    return next;
   }
 
   @OnTimer("expiry")
@@ -133,9 +192,50 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     championState.clear();
   }
 
+  private static float[] scoreSample(byte[] model, WindowSample s) throws XGBoostError {
+    Booster b = XgbTrainer.load(model);
+    try {
+      return XgbTrainer.predict(b, s.featureArray(), s.size(), s.dim());
+    } finally {
+      b.dispose();
+    }
+  }
+
+  private ClassificationMetrics holdoutMetrics(WindowOutcome o, float[] scores) {
+    int[] rows = o.result().holdoutIndex();
+    float[] s = new float[rows.length];
+    byte[] l = new byte[rows.length];
+    byte[] labels = o.sample().labelArray();
+    for (int i = 0; i < rows.length; i++) {
+      s[i] = scores[rows[i]];
+      l[i] = labels[rows[i]];
+    }
+    return BinaryMetrics.compute(s, l, rows.length, params.threshold());
+  }
+
+  /** The champion on all labelled rows of the window; null unless both classes occur. */
+  private @Nullable ClassificationMetrics labelledMetrics(WindowSample sample, float[] scores) {
+    int n = sample.size();
+    byte[] labels = sample.labelArray();
+    float[] s = new float[n];
+    byte[] l = new byte[n];
+    int m = 0;
+    int positives = 0;
+    for (int i = 0; i < n; i++) {
+      if (labels[i] >= 0) {
+        s[m] = scores[i];
+        l[m++] = labels[i];
+        positives += labels[i];
+      }
+    }
+    if (positives == 0 || positives == m) {
+      return null;
+    }
+    return BinaryMetrics.compute(s, l, m, params.threshold());
+  }
+
   private ModelUpdate.Builder base(WindowOutcome o) {
     TrainingResult r = o.result();
-    Map<String, Object> described = params.describe();
     return ModelUpdate.builder()
         .machineId(o.machineId())
         .window(o.windowStart(), o.windowEnd())
@@ -147,7 +247,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
             r.trainRows(),
             r.holdoutRows())
         .features(schema.names())
-        .params(described)
+        .params(params.describe())
         .trainingMillis(r.trainingMillis());
   }
 }

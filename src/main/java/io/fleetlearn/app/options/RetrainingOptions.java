@@ -2,4 +2,4 @@ package io.fleetlearn.app.options;
 
 /** All options of the retraining pipeline; the runner's own options are accepted alongside. */
 public interface RetrainingOptions
-    extends KafkaOptions, WindowingOptions, TrainingOptions, EventOptions {}
+    extends KafkaOptions, WindowingOptions, TrainingOptions, DriftOptions, EventOptions {}

@@ -2,6 +2,7 @@ package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.registry.ModelUpdate;
 import java.io.IOException;
@@ -18,7 +19,10 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** {@code consume}: tails the model-updates topic and prints one readable line per record. */
+/**
+ * {@code consume}: tails the model-updates topic (and optionally drift-metrics) and prints one
+ * readable line per record.
+ */
 final class ConsumeCommand {
   private ConsumeCommand() {}
 
@@ -30,16 +34,21 @@ final class ConsumeCommand {
     AtomicBoolean stop = new AtomicBoolean();
     Thread hook = new Thread(() -> stop.set(true));
     Runtime.getRuntime().addShutdownHook(hook);
+    List<String> topics = new ArrayList<>(List.of(o.getModelUpdatesTopic()));
+    if (o.getIncludeDrift()) {
+      topics.add(o.getDriftMetricsTopic());
+    }
     long n =
         tail(
             kafka,
-            o.getModelUpdatesTopic(),
+            topics,
+            o.getDriftMetricsTopic(),
             o.getFromBeginning(),
             o.getMaxRecords(),
             durationMillis,
             stop,
             out);
-    out.println(n + " model update(s)");
+    out.println(n + " record(s)");
     return 0;
   }
 
@@ -48,7 +57,8 @@ final class ConsumeCommand {
    */
   static long tail(
       KafkaClientConfig kafka,
-      String topic,
+      List<String> topics,
+      String driftTopic,
       boolean fromBeginning,
       long maxRecords,
       long durationMillis,
@@ -62,8 +72,10 @@ final class ConsumeCommand {
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
-        parts.add(new TopicPartition(topic, p.partition()));
+      for (String topic : topics) {
+        for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
+          parts.add(new TopicPartition(topic, p.partition()));
+        }
       }
       c.assign(parts);
       if (fromBeginning) {
@@ -79,7 +91,10 @@ final class ConsumeCommand {
             continue;
           }
           try {
-            out.println(UpdateFormatter.format(ModelUpdate.fromJson(r.value())));
+            out.println(
+                r.topic().equals(driftTopic)
+                    ? UpdateFormatter.format(DriftReport.fromJson(r.value()), false)
+                    : UpdateFormatter.format(ModelUpdate.fromJson(r.value())));
           } catch (IOException | RuntimeException e) {
             out.println(
                 "unreadable model update at "

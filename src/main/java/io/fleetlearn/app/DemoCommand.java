@@ -2,6 +2,7 @@ package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.TopicSpec;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
@@ -84,6 +85,7 @@ final class DemoCommand {
     Runtime.getRuntime().addShutdownHook(hook);
     Map<ModelUpdate.Status, Integer> byStatus = new EnumMap<>(ModelUpdate.Status.class);
     TreeSet<String> machinesWithModels = new TreeSet<>();
+    Map<DriftReport.Status, Integer> driftAlerts = new EnumMap<>(DriftReport.Status.class);
     long started = System.currentTimeMillis();
     PipelineResult job = null;
     EmbeddedKafkaBroker broker = null;
@@ -115,8 +117,7 @@ final class DemoCommand {
       out.printf(
           "Pipeline: %s windows on the embedded Flink runner (parallelism %s); the first models"
               + " appear when the first window closes.%n%n",
-          o.getWindowSize(),
-          parallelism > 0 ? Integer.toString(parallelism) : "= cores");
+          o.getWindowSize(), parallelism > 0 ? Integer.toString(parallelism) : "= cores");
       job = RetrainingJob.build(o).run();
       try (var producer = SimulatorFactory.producer(kafka);
           SimulatorRunner sim =
@@ -126,6 +127,8 @@ final class DemoCommand {
         simThread.setDaemon(true);
         simThread.start();
         List<TopicPartition> parts = partitions(updates, o.getModelUpdatesTopic());
+        parts.addAll(partitions(updates, o.getDriftMetricsTopic()));
+        boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         updates.assign(parts);
         updates.seekToBeginning(parts);
         long deadline = duration > 0 ? started + duration : Long.MAX_VALUE;
@@ -135,6 +138,15 @@ final class DemoCommand {
             break;
           }
           for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(500))) {
+            double at = (System.currentTimeMillis() - started) / 1000.0;
+            if (r.topic().equals(o.getDriftMetricsTopic())) {
+              DriftReport d = DriftReport.fromJson(r.value());
+              if (d.status() == DriftReport.Status.DRIFT || d.status() == DriftReport.Status.WARN) {
+                driftAlerts.merge(d.status(), 1, Integer::sum);
+                out.printf("%5.1fs  %s%n", at, UpdateFormatter.format(d, color));
+              }
+              continue;
+            }
             ModelUpdate u = ModelUpdate.fromJson(r.value());
             byStatus.merge(u.status(), 1, Integer::sum);
             if (u.version() > 0) {
@@ -149,12 +161,13 @@ final class DemoCommand {
         simThread.join(10_000);
         out.printf(
             "%nSummary after %.0f s: simulator sent %d events (%d malformed → %s); model updates:"
-                + " %s; machines with a model: %d %s%n",
+                + " %s; drift alerts: %s; machines with a model: %d %s%n",
             (System.currentTimeMillis() - started) / 1000.0,
             sim.getSent(),
             sim.getMalformed(),
             o.getDeadLetterTopic(),
             byStatus,
+            driftAlerts,
             machinesWithModels.size(),
             machinesWithModels);
         out.printf(

@@ -2,7 +2,6 @@ package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
-import io.fleetlearn.app.options.DriftOptions;
 import io.fleetlearn.app.options.EventOptions;
 import io.fleetlearn.app.options.KafkaOptions;
 import io.fleetlearn.app.options.SimulatorOptions;

@@ -1,18 +1,57 @@
 package io.fleetlearn.app;
 
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.training.ClassificationMetrics;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
-/** One readable line per model update, for the demo and the {@code consume} command. */
+/** One readable line per model update or drift report, for the demo and {@code consume}. */
 public final class UpdateFormatter {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
+  private static final String GREEN = "\u001b[32m";
+  private static final String YELLOW = "\u001b[33m";
+  private static final String RED = "\u001b[1;31m";
+  private static final String GREY = "\u001b[90m";
+  private static final String RESET = "\u001b[0m";
+
   private UpdateFormatter() {}
+
+  /** One line for a drift report; the status in red for DRIFT when {@code color}. */
+  public static String format(DriftReport r, boolean color) {
+    StringBuilder b = new StringBuilder(200);
+    String status = String.format(Locale.ROOT, "%-8s", r.status());
+    if (color && r.status() == DriftReport.Status.DRIFT) {
+      status = RED + status + RESET;
+    }
+    b.append(String.format(Locale.ROOT, "%-12s %-5s", r.machineId(), "")).append(status);
+    b.append(" window ")
+        .append(TIME.format(Instant.ofEpochMilli(r.windowStart())))
+        .append('-')
+        .append(TIME.format(Instant.ofEpochMilli(r.windowEnd())));
+    b.append(String.format(Locale.ROOT, "  vs v%d", r.referenceVersion()));
+    List<String> f = r.features();
+    double[] psi = r.psi();
+    double[] ks = r.ks();
+    for (int j = 0; j < psi.length; j++) {
+      if (r.driftedFeatures().contains(f.get(j)) || r.warnFeatures().contains(f.get(j))) {
+        b.append(String.format(Locale.ROOT, "  %s PSI %.2f KS %.2f", f.get(j), psi[j], ks[j]));
+      }
+    }
+    if (!Double.isNaN(r.predictionPsi())) {
+      b.append(String.format(Locale.ROOT, "  prediction PSI %.2f", r.predictionPsi()));
+    }
+    if (r.championOnWindow() != null) {
+      b.append(
+          String.format(Locale.ROOT, "  champion AUC on window %.3f", r.championOnWindow().auc()));
+    }
+    return b.toString();
+  }
 
   public static String format(ModelUpdate u) {
     StringBuilder b = new StringBuilder(200);

@@ -46,13 +46,29 @@ public final class DriftDetector implements Serializable {
         window.labelled() == 0 ? Double.NaN : DriftMath.rate(window.positives(), window.labelled());
     if (reference == null) {
       return DriftReport.withoutStatistics(
-          machineId, windowStart, windowEnd, paneIndex, 0, window.seen(), n,
-          DriftReport.Status.NO_REFERENCE, features, windowRate);
+          machineId,
+          windowStart,
+          windowEnd,
+          paneIndex,
+          0,
+          window.seen(),
+          n,
+          DriftReport.Status.NO_REFERENCE,
+          features,
+          windowRate);
     }
     if (n < thresholds.minEvents()) {
       return DriftReport.withoutStatistics(
-          machineId, windowStart, windowEnd, paneIndex, referenceVersion, window.seen(), n,
-          DriftReport.Status.INSUFFICIENT_DATA, features, windowRate);
+          machineId,
+          windowStart,
+          windowEnd,
+          paneIndex,
+          referenceVersion,
+          window.seen(),
+          n,
+          DriftReport.Status.INSUFFICIENT_DATA,
+          features,
+          windowRate);
     }
     int d = window.dim();
     double[] psi = new double[d];
@@ -90,8 +106,23 @@ public final class DriftDetector implements Serializable {
             ? DriftReport.Status.DRIFT
             : !warn.isEmpty() ? DriftReport.Status.WARN : DriftReport.Status.STABLE;
     return new DriftReport(
-        machineId, windowStart, windowEnd, paneIndex, referenceVersion, window.seen(), n, status,
-        features, psi, ks, js, referenceRate, windowRate, predictionPsi, championOnWindow, drifted,
+        machineId,
+        windowStart,
+        windowEnd,
+        paneIndex,
+        referenceVersion,
+        window.seen(),
+        n,
+        status,
+        features,
+        psi,
+        ks,
+        js,
+        referenceRate,
+        windowRate,
+        predictionPsi,
+        championOnWindow,
+        drifted,
         warn);
   }
 }

@@ -109,9 +109,24 @@ public final class DriftReport {
       List<String> features,
       double windowLabelRate) {
     return new DriftReport(
-        machineId, windowStart, windowEnd, paneIndex, referenceVersion, events, sampled, status,
-        features, new double[0], new double[0], new double[0], Double.NaN, windowLabelRate,
-        Double.NaN, null, List.of(), List.of());
+        machineId,
+        windowStart,
+        windowEnd,
+        paneIndex,
+        referenceVersion,
+        events,
+        sampled,
+        status,
+        features,
+        new double[0],
+        new double[0],
+        new double[0],
+        Double.NaN,
+        windowLabelRate,
+        Double.NaN,
+        null,
+        List.of(),
+        List.of());
   }
 
   public String machineId() {
@@ -353,6 +368,16 @@ public final class DriftReport {
 
   @Override
   public String toString() {
-    return "DriftReport{" + machineId + " " + Instant.ofEpochMilli(windowStart) + " " + status + " drifted=" + driftedFeatures + " maxPsi=" + maxPsi() + "}";
+    return "DriftReport{"
+        + machineId
+        + " "
+        + Instant.ofEpochMilli(windowStart)
+        + " "
+        + status
+        + " drifted="
+        + driftedFeatures
+        + " maxPsi="
+        + maxPsi()
+        + "}";
   }
 }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * A compact summary of the data a champion was trained on, kept in the registry's state and
  * compared with every later window of the same machine: per feature, quantile bin edges with the
- * reference counts (for PSI and Jensen-Shannon) and up to {@link #QUANTILES} quantile points (for
- * a two-sample KS statistic accurate to 1/{@value #QUANTILES}); the label rate; and the champion's
+ * reference counts (for PSI and Jensen-Shannon) and up to {@link #QUANTILES} quantile points (for a
+ * two-sample KS statistic accurate to 1/{@value #QUANTILES}); the label rate; and the champion's
  * score distribution on its own training sample (for prediction PSI). About 1.2 KB per feature,
  * whatever the window size.
  */
@@ -47,8 +47,8 @@ public final class ReferenceProfile {
   }
 
   /**
-   * Profiles the rows of {@code sample}; {@code scores[i]} is the model's score of row i (the
-   * model this profile will be the reference of).
+   * Profiles the rows of {@code sample}; {@code scores[i]} is the model's score of row i (the model
+   * this profile will be the reference of).
    */
   public static ReferenceProfile of(WindowSample sample, float[] scores) {
     int d = sample.dim();

@@ -30,14 +30,22 @@ public final class KafkaSinks {
   public static PTransform<PCollection<ModelUpdate>, PDone> modelUpdates(
       KafkaClientConfig kafka, String topic) {
     return keyedJson(
-        "EncodeModelUpdate", "WriteModelUpdates", kafka, topic, u -> KV.of(u.machineId(), u.toJson()));
+        "EncodeModelUpdate",
+        "WriteModelUpdates",
+        kafka,
+        topic,
+        u -> KV.of(u.machineId(), u.toJson()));
   }
 
   /** Publishes drift reports as JSON, key = machineId. */
   public static PTransform<PCollection<DriftReport>, PDone> driftReports(
       KafkaClientConfig kafka, String topic) {
     return keyedJson(
-        "EncodeDriftReport", "WriteDriftReports", kafka, topic, r -> KV.of(r.machineId(), r.toJson()));
+        "EncodeDriftReport",
+        "WriteDriftReports",
+        kafka,
+        topic,
+        r -> KV.of(r.machineId(), r.toJson()));
   }
 
   private static <T> PTransform<PCollection<T>, PDone> keyedJson(

@@ -26,8 +26,8 @@ import org.joda.time.Duration;
 /**
  * Window outcomes → {@link ModelUpdate}s ({@link #MODEL_UPDATES}) and {@link DriftReport}s ({@link
  * #DRIFT_REPORTS}). Beam state is scoped to a key and a window, so the outcomes are moved into the
- * global window first: there each machine's champion, version counter and reference profile live
- * in keyed state for as long as the machine reports (see {@link ModelRegistryFn}).
+ * global window first: there each machine's champion, version counter and reference profile live in
+ * keyed state for as long as the machine reports (see {@link ModelRegistryFn}).
  */
 public final class ModelRegistry
     extends PTransform<PCollection<KV<String, WindowOutcome>>, PCollectionTuple> {

@@ -11,9 +11,9 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The whole per-machine retraining flow, source- and sink-agnostic: raw records in; model updates
- * ({@link #MODEL_UPDATES}), drift reports ({@link #DRIFT_REPORTS}), dead letters ({@link ParseAndValidate#DEAD_LETTERS}) and accepted
- * events ({@link ParseAndValidate#ACCEPTED}) out. The app wires Kafka around it; tests feed it a
- * {@code TestStream}.
+ * ({@link #MODEL_UPDATES}), drift reports ({@link #DRIFT_REPORTS}), dead letters ({@link
+ * ParseAndValidate#DEAD_LETTERS}) and accepted events ({@link ParseAndValidate#ACCEPTED}) out. The
+ * app wires Kafka around it; tests feed it a {@code TestStream}.
  *
  * <pre>
  * ParseAndValidate → WindowPerMachine → TrainPerMachine → ModelRegistry

@@ -18,6 +18,7 @@ final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<Strin
   private final Counter windowsClosed = Metrics.counter("fleetlearn", "windows_closed");
   private final Counter trained = Metrics.counter("fleetlearn", "models_trained");
   private final Counter skipped = Metrics.counter("fleetlearn", "models_skipped");
+  private final Counter emptyPanes = Metrics.counter("fleetlearn", "empty_panes_ignored");
   private final Distribution trainingMillis = Metrics.distribution("fleetlearn", "training_millis");
 
   TrainOnWindowCloseFn(XgbTrainer trainer) {
@@ -30,6 +31,12 @@ final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<Strin
       IntervalWindow window,
       PaneInfo pane,
       OutputReceiver<KV<String, WindowOutcome>> out) {
+    if (e.getValue().seen() == 0) {
+      // A pane without events (the Flink runner can fire one when a window expires after its
+      // allowed lateness) has nothing to train on or to report.
+      emptyPanes.inc();
+      return;
+    }
     windowsClosed.inc();
     TrainingResult r = trainer.train(e.getValue());
     if (r.isTrained()) {

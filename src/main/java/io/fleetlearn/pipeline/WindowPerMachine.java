@@ -49,7 +49,8 @@ public final class WindowPerMachine
                         .withLateFirings(
                             AfterProcessingTime.pastFirstElementInPane()
                                 .plusDelayOf(lateFiringDelay)))
-                .withAllowedLateness(allowedLateness)
+                .withAllowedLateness(allowedLateness, Window.ClosingBehavior.FIRE_IF_NON_EMPTY)
+                .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
                 .accumulatingFiredPanes());
   }
 }

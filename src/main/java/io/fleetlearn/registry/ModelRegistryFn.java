@@ -36,8 +36,8 @@ import org.joda.time.Instant;
  * <ol>
  *   <li>measures drift of the window against the champion's training data and emits a {@link
  *       DriftReport} (also for skipped windows);
- *   <li>decides the window's challenger with the {@link PromotionPolicy}, both models scored on
- *       the challenger's holdout, and assigns versions (+1 per promotion, never reused, no gaps);
+ *   <li>decides the window's challenger with the {@link PromotionPolicy}, both models scored on the
+ *       challenger's holdout, and assigns versions (+1 per promotion, never reused, no gaps);
  *   <li>emits one {@link ModelUpdate} carrying the decision and the current champion.
  * </ol>
  *

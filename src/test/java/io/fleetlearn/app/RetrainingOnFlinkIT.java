@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.ParseResult;
@@ -306,6 +307,74 @@ class RetrainingOnFlinkIT {
       assertEquals(Map.of("type-L", 3, "type-M", 3, "type-H", 3), perType);
       assertTrue(
           promoted.containsAll(Set.of("type-L", "type-M")), "models for L and M: " + promoted);
+    } finally {
+      job.cancel();
+    }
+  }
+
+  @Test
+  void injectedDriftIsFlaggedWithinTwoWindowsOnlyOnTheDriftingMachine() throws Exception {
+    String prefix = "drift-";
+    createTopics(prefix);
+    long start = Instant.parse("2026-10-01T06:00:00Z").toEpochMilli();
+    long driftStart = start + 3 * WINDOW_MS;
+    SimulatorConfig sim =
+        SimulatorConfig.builder()
+            .machines(4)
+            .eventsPerSecondPerMachine(20)
+            .seed(5)
+            .driftMachines(1)
+            .driftStartMillis(driftStart)
+            .driftMagnitude(3)
+            .driftFeatures("vibration")
+            .build();
+    SensorSimulator simulator = new SensorSimulator(sim);
+    try (KafkaProducer<byte[], byte[]> p = KafkaTestSupport.producer(broker.bootstrapServers())) {
+      // 8 windows: 7 close; machine 1 drifts from the start of window 4.
+      for (long t = start; t < start + 8 * WINDOW_MS; t += 1000 / 80) {
+        SimulatedRecord r = simulator.next(t);
+        KafkaTestSupport.send(p, prefix + "events", r.key(), r.value(), System.currentTimeMillis());
+      }
+      p.flush();
+    }
+    PipelineResult job = startJob(prefix);
+    try {
+      KafkaTestSupport.readUntil(
+          broker.bootstrapServers(), prefix + "drift", Duration.ofMinutes(4), r -> r.size() >= 28);
+      Thread.sleep(3000);
+      List<DriftReport> reports = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r :
+          KafkaTestSupport.readUntil(
+              broker.bootstrapServers(), prefix + "drift", Duration.ofSeconds(5), r -> false)) {
+        reports.add(DriftReport.fromJson(r.value()));
+      }
+      Map<String, List<DriftReport>> byMachine = new TreeMap<>();
+      for (DriftReport r : reports) {
+        byMachine.computeIfAbsent(r.machineId(), k -> new ArrayList<>()).add(r);
+      }
+      assertEquals(Set.of("press-000", "press-001", "press-002", "press-003"), byMachine.keySet());
+      for (Map.Entry<String, List<DriftReport>> e : byMachine.entrySet()) {
+        List<DriftReport> rs = e.getValue();
+        rs.sort((a, b) -> Long.compare(a.windowStart(), b.windowStart()));
+        assertEquals(7, rs.size(), "one drift report per closed window: " + rs);
+        assertEquals(DriftReport.Status.NO_REFERENCE, rs.get(0).status());
+        if (e.getKey().equals("press-001")) {
+          // windows 4 and 5 are the first two after the drift starts
+          boolean flagged = false;
+          for (DriftReport r : rs.subList(3, 5)) {
+            flagged |= r.drifted() && r.driftedFeatures().contains("vibration");
+          }
+          assertTrue(flagged, "drift on press-001 within two windows: " + rs);
+          for (DriftReport r : rs.subList(1, 3)) {
+            assertFalse(r.drifted(), "no drift before it starts: " + r);
+          }
+        } else {
+          for (DriftReport r : rs.subList(1, 7)) {
+            assertFalse(r.drifted(), "no drift flag on a steady machine: " + r);
+            assertTrue(r.maxPsi() < 0.25, r.toString());
+          }
+        }
+      }
     } finally {
       job.cancel();
     }

@@ -69,7 +69,8 @@ public class ModelRegistryTest {
   }
 
   private static WindowOutcome trained(long window, WindowSample s) {
-    return new WindowOutcome("m", T0 + window * W, T0 + (window + 1) * W, 0, false, s, new XgbTrainer(PARAMS).train(s));
+    return new WindowOutcome(
+        "m", T0 + window * W, T0 + (window + 1) * W, 0, false, s, new XgbTrainer(PARAMS).train(s));
   }
 
   /** A challenger whose model was trained on labels shuffled at random, measured honestly. */
@@ -85,15 +86,19 @@ public class ModelRegistryTest {
       shuffled.add(new SensorEvent("m", T0 + i, f, (byte) (r.nextDouble() < 0.3 ? 1 : 0)));
     }
     byte[] model = new XgbTrainer(PARAMS).train(shuffled).model();
-    FeatureMatrix h = FeatureMatrix.gather(s.featureArray(), s.labelArray(), 4, good.holdoutIndex());
+    FeatureMatrix h =
+        FeatureMatrix.gather(s.featureArray(), s.labelArray(), 4, good.holdoutIndex());
     Booster b = XgbTrainer.load(model);
     ClassificationMetrics m;
     try {
-      m = BinaryMetrics.compute(XgbTrainer.predict(b, h.data(), h.rows(), 4), h.labelBytes(), h.rows(), 0.5);
+      m =
+          BinaryMetrics.compute(
+              XgbTrainer.predict(b, h.data(), h.rows(), 4), h.labelBytes(), h.rows(), 0.5);
     } finally {
       b.dispose();
     }
-    TrainingResult weakResult = TrainingResult.trained(model, m, good.trainRows(), good.holdoutIndex(), 1);
+    TrainingResult weakResult =
+        TrainingResult.trained(model, m, good.trainRows(), good.holdoutIndex(), 1);
     return new WindowOutcome("m", T0 + window * W, T0 + (window + 1) * W, 0, false, s, weakResult);
   }
 
@@ -175,7 +180,8 @@ public class ModelRegistryTest {
               // it carries the champion as it stood after window 2, untouched
               assertEquals(u.get(2).modelSha256(), stale.modelSha256());
               // versions: +1 per promotion, no gaps, never reused
-              long promoted = u.stream().filter(x -> x.status() == ModelUpdate.Status.PROMOTED).count();
+              long promoted =
+                  u.stream().filter(x -> x.status() == ModelUpdate.Status.PROMOTED).count();
               assertEquals(promoted, newest);
               return null;
             });

@@ -12,6 +12,12 @@ public interface ConsumeOptions extends KafkaOptions {
 
   void setFromBeginning(boolean value);
 
+  @Description("Also print the drift reports of the drift-metrics topic.")
+  @Default.Boolean(false)
+  boolean getIncludeDrift();
+
+  void setIncludeDrift(boolean value);
+
   @Description("Stop after this many records (0 = no limit).")
   @Default.Long(0)
   long getMaxRecords();

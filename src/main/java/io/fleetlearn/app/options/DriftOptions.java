@@ -18,7 +18,8 @@ public interface DriftOptions extends PipelineOptions {
 
   void setPsiDrift(double value);
 
-  @Description("Fewest sampled events a window needs for drift statistics (else INSUFFICIENT_DATA).")
+  @Description(
+      "Fewest sampled events a window needs for drift statistics (else INSUFFICIENT_DATA).")
   @Default.Integer(100)
   int getMinDriftEvents();
 

@@ -4,7 +4,6 @@ import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
-import io.fleetlearn.io.TopicSpec;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.sim.SimulatorConfig;
@@ -96,13 +95,7 @@ final class DemoCommand {
               .partitions(o.getTopicPartitions())
               .start();
       o.setBootstrapServers(broker.bootstrapServers());
-      broker.createTopics(
-          TopicSpec.standard(
-              o.getSensorEventsTopic(),
-              o.getModelUpdatesTopic(),
-              o.getDriftMetricsTopic(),
-              o.getDeadLetterTopic(),
-              o.getTopicPartitions()));
+      broker.createTopics(Topics.of(o));
       KafkaClientConfig kafka = RetrainingJob.kafka(o);
       out.printf(
           "Kafka at %s; topics %s, %s, %s, %s%n",

@@ -117,6 +117,10 @@ public final class RetrainingJob {
             .apply("RetrainPerMachine", new RetrainPerMachine(config));
     out.get(RetrainPerMachine.MODEL_UPDATES)
         .apply("PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic()));
+    if (!o.getModelHistoryTopic().isEmpty()) {
+      out.get(RetrainPerMachine.MODEL_UPDATES)
+          .apply("PublishModelHistory", KafkaSinks.modelUpdates(kafka, o.getModelHistoryTopic()));
+    }
     out.get(RetrainPerMachine.DRIFT_REPORTS)
         .apply("PublishDriftReports", KafkaSinks.driftReports(kafka, o.getDriftMetricsTopic()));
     out.get(ParseAndValidate.DEAD_LETTERS)

@@ -3,7 +3,6 @@ package io.fleetlearn.app;
 import io.fleetlearn.app.options.RetrainingOptions;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.TopicAdmin;
-import io.fleetlearn.io.TopicSpec;
 import java.io.PrintStream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
@@ -24,14 +23,7 @@ final class RunCommand {
     RetrainingOptions o = RetrainingJob.parseOptions(args, RetrainingOptions.class);
     KafkaClientConfig kafka = RetrainingJob.kafka(o);
     LOG.info("Kafka client configuration: {}", kafka);
-    TopicAdmin.createTopics(
-        kafka.asMap(),
-        TopicSpec.standard(
-            o.getSensorEventsTopic(),
-            o.getModelUpdatesTopic(),
-            o.getDriftMetricsTopic(),
-            o.getDeadLetterTopic(),
-            o.getTopicPartitions()));
+    TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
     PipelineResult result = RetrainingJob.build(o).run();
     String master = o.as(FlinkPipelineOptions.class).getFlinkMaster();
     boolean local = master.startsWith("[");

@@ -4,7 +4,6 @@ import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.SimulatorOptions;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.TopicAdmin;
-import io.fleetlearn.io.TopicSpec;
 import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.sim.SimulatorRunner;
 import java.io.PrintStream;
@@ -19,14 +18,7 @@ final class SimulateCommand {
     SimulatorOptions o =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(SimulatorOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
-    TopicAdmin.createTopics(
-        kafka.asMap(),
-        TopicSpec.standard(
-            o.getSensorEventsTopic(),
-            o.getModelUpdatesTopic(),
-            o.getDriftMetricsTopic(),
-            o.getDeadLetterTopic(),
-            o.getTopicPartitions()));
+    TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
     SimulatorConfig config = SimulatorFactory.config(o, System.currentTimeMillis());
     long duration = Durations.parse(o.getDuration()).getMillis();
     out.println("Simulating " + config + " → " + o.getSensorEventsTopic());

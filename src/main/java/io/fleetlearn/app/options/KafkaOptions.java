@@ -32,6 +32,14 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setModelUpdatesTopic(String value);
 
+  @Description(
+      "Optional non-compacted topic that receives every model update too, kept forever: the full"
+          + " history the compacted model-updates topic drops. Empty for none.")
+  @Default.String("")
+  String getModelHistoryTopic();
+
+  void setModelHistoryTopic(String value);
+
   @Description("Topic of per-machine drift reports (output), key = machineId.")
   @Default.String("drift-metrics")
   String getDriftMetricsTopic();

@@ -1,0 +1,153 @@
+package io.fleetlearn.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.drift.DriftDetector;
+import io.fleetlearn.drift.DriftReport;
+import io.fleetlearn.drift.DriftThresholds;
+import io.fleetlearn.drift.ReferenceProfile;
+import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.event.SensorEvent;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.TrainingParams;
+import io.fleetlearn.training.TrainingResult;
+import io.fleetlearn.training.XgbTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON the pipeline publishes matches the contracts documented under config/: every property a
+ * schema requires is present (recursively), and nothing is published that a schema does not name.
+ * Catches a code change that forgets the documentation, and the reverse.
+ */
+class ContractSchemaTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode schema(String file) throws Exception {
+    return JSON.readTree(Files.readAllBytes(Path.of("config", file)));
+  }
+
+  /** Problems of {@code value} against the object parts of {@code schema}. */
+  private static List<String> check(JsonNode schema, JsonNode value, String path, JsonNode root) {
+    List<String> problems = new ArrayList<>();
+    if (schema.has("$ref")) {
+      String ref = schema.get("$ref").asText();
+      schema = root.at(ref.substring(ref.indexOf('#') + 1));
+    }
+    if (!value.isObject()) {
+      return problems;
+    }
+    for (JsonNode r : schema.path("required")) {
+      if (!value.has(r.asText())) {
+        problems.add(path + "." + r.asText() + " is required but missing");
+      }
+    }
+    JsonNode props = schema.path("properties");
+    JsonNode additional = schema.get("additionalProperties");
+    for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (props.has(f)) {
+        problems.addAll(check(props.get(f), value.get(f), path + "." + f, root));
+      } else if (additional != null && additional.isObject()) {
+        problems.addAll(check(additional, value.get(f), path + "." + f, root));
+      } else if (schema.has("properties")) {
+        problems.add(path + "." + f + " is published but not documented");
+      }
+    }
+    return problems;
+  }
+
+  private static WindowSample sample(long seed, double shift) {
+    Random r = new Random(seed);
+    WindowSample s = new WindowSample(4, 1000);
+    for (int i = 0; i < 500; i++) {
+      float[] f = {
+        (float) r.nextGaussian(),
+        (float) (r.nextGaussian() + shift),
+        (float) r.nextGaussian(),
+        (float) r.nextGaussian()
+      };
+      s.add(new SensorEvent("press-1", i, f, (byte) (f[0] + r.nextGaussian() > 1.2 ? 1 : 0)));
+    }
+    return s;
+  }
+
+  @Test
+  void modelUpdatesMatchTheModelUpdateSchema() throws Exception {
+    TrainingResult t = new XgbTrainer(TrainingParams.defaults()).train(sample(1, 0));
+    ModelUpdate promoted =
+        ModelUpdate.builder()
+            .machineId("press-1")
+            .version(3)
+            .status(ModelUpdate.Status.PROMOTED)
+            .reason("challenger AUC 0.9 > champion AUC 0.8")
+            .window(0, 60_000)
+            .samples(500, 500, 80, t.trainRows(), t.holdoutRows())
+            .metrics(t.metrics())
+            .championMetrics(ClassificationMetrics.of(0.8, 0.5, 0.5, 0.5, 0.9, 0.3))
+            .features(FeatureSchema.defaults().names())
+            .params(TrainingParams.defaults().describe())
+            .trainingMillis(t.trainingMillis())
+            .model(t.model(), 0, 60_000)
+            .build();
+    ModelUpdate skipped =
+        ModelUpdate.builder()
+            .machineId("press-2")
+            .status(ModelUpdate.Status.SKIPPED)
+            .reason("single class")
+            .window(0, 60_000)
+            .features(FeatureSchema.defaults().names())
+            .params(TrainingParams.defaults().describe())
+            .build();
+    JsonNode schema = schema("model-update.schema.json");
+    for (ModelUpdate u : List.of(promoted, skipped)) {
+      JsonNode v = JSON.readTree(u.toJson());
+      assertEquals(List.of(), check(schema, v, "$", schema), u.toString());
+    }
+    JsonNode v = JSON.readTree(promoted.toJson());
+    assertEquals("xgboost-ubj", v.at("/model/format").asText());
+    assertTrue(v.at("/model/sha256").asText().matches("[0-9a-f]{64}"));
+  }
+
+  @Test
+  void driftReportsMatchTheDriftReportSchema() throws Exception {
+    WindowSample ref = sample(1, 0);
+    WindowSample now = sample(2, 2);
+    TrainingResult t = new XgbTrainer(TrainingParams.defaults()).train(ref);
+    float[] scores = new float[ref.size()];
+    ReferenceProfile profile = ReferenceProfile.of(ref, scores);
+    DriftDetector d =
+        new DriftDetector(FeatureSchema.defaults().names(), DriftThresholds.defaults());
+    DriftReport drifted =
+        d.compare("press-1", 0, 60_000, 0, 1, now, profile, new float[now.size()], t.metrics());
+    DriftReport none = d.compare("press-1", 0, 60_000, 0, 0, now, null, null, null);
+    assertEquals(DriftReport.Status.DRIFT, drifted.status());
+    JsonNode schema = schema("drift-report.schema.json");
+    JsonNode metrics = schema("model-update.schema.json").at("/$defs/metrics");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) schema.path("properties"))
+        .set("championOnWindow", metrics);
+    for (DriftReport r : List.of(drifted, none)) {
+      assertEquals(List.of(), check(schema, JSON.readTree(r.toJson()), "$", schema), r.toString());
+    }
+  }
+
+  @Test
+  void theExampleClientPropertiesLoadAndTheirSecretsAreRedacted() throws Exception {
+    KafkaClientConfig c =
+        KafkaClientConfig.of("127.0.0.1:9092", "config/kafka-client.properties.example");
+    assertEquals("SASL_SSL", c.asMap().get("security.protocol"));
+    assertTrue(c.asMap().get("sasl.jaas.config").toString().contains("CHANGE-ME"));
+    assertTrue(!c.toString().contains("CHANGE-ME"), c.toString());
+  }
+}

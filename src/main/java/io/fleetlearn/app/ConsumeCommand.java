@@ -66,6 +66,8 @@ final class ConsumeCommand {
       PrintStream out) {
     Map<String, Object> props = kafka.asMap();
     props.put("enable.auto.commit", "false");
+    // Outputs are written in transactions: only committed records are decisions.
+    props.put("isolation.level", "read_committed");
     long deadline =
         durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
     long n = 0;

@@ -193,6 +193,8 @@ final class DemoCommand {
   static KafkaConsumer<byte[], byte[]> consumer(KafkaClientConfig kafka) {
     Map<String, Object> p = kafka.asMap();
     p.put("enable.auto.commit", "false");
+    // Outputs are written in transactions: only committed records are decisions.
+    p.put("isolation.level", "read_committed");
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 

@@ -42,7 +42,15 @@ public final class Main {
           "COMMAND --help lists the command's options with their defaults.");
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(args, System.out));
+    int code;
+    try {
+      code = run(args, System.out);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // Bad options and unreachable services are the user's to fix: say what, not a stack trace.
+      System.err.println("fleetlearn: " + e.getMessage());
+      code = 1;
+    }
+    System.exit(code);
   }
 
   static int run(String[] args, PrintStream out) throws Exception {

@@ -6,6 +6,7 @@ import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
@@ -48,6 +49,15 @@ public final class RetrainingJob {
     }
     if (!hasFlag(args, "checkpointingInterval")) {
       flink.setCheckpointingInterval(30_000L);
+    }
+    if (options.getExactlyOnce()) {
+      // The transactional sink commits with checkpoints: it needs them, in exactly-once mode.
+      if (flink.getCheckpointingInterval() <= 0) {
+        throw new IllegalArgumentException(
+            "--exactlyOnce needs checkpointing: set --checkpointingInterval=MILLIS or pass"
+                + " --exactlyOnce=false");
+      }
+      flink.setCheckpointingMode("EXACTLY_ONCE");
     }
     if (!hasFlag(args, "jobName")) {
       options.setJobName("fleetlearn-retraining");
@@ -103,6 +113,10 @@ public final class RetrainingJob {
   public static Pipeline build(RetrainingOptions o) throws IOException {
     RetrainingConfig config = config(o);
     KafkaClientConfig kafka = kafka(o);
+    Delivery delivery =
+        o.getExactlyOnce()
+            ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())
+            : Delivery.atLeastOnce();
     Pipeline p = Pipeline.create(o);
     PCollectionTuple out =
         p.apply(
@@ -116,13 +130,19 @@ public final class RetrainingJob {
                     Durations.parse(o.getIdleTimeout())))
             .apply("RetrainPerMachine", new RetrainPerMachine(config));
     out.get(RetrainPerMachine.MODEL_UPDATES)
-        .apply("PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic()));
+        .apply(
+            "PublishModelUpdates",
+            KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic(), delivery));
     if (!o.getModelHistoryTopic().isEmpty()) {
       out.get(RetrainPerMachine.MODEL_UPDATES)
-          .apply("PublishModelHistory", KafkaSinks.modelUpdates(kafka, o.getModelHistoryTopic()));
+          .apply(
+              "PublishModelHistory",
+              KafkaSinks.modelUpdates(kafka, o.getModelHistoryTopic(), delivery));
     }
     out.get(RetrainPerMachine.DRIFT_REPORTS)
-        .apply("PublishDriftReports", KafkaSinks.driftReports(kafka, o.getDriftMetricsTopic()));
+        .apply(
+            "PublishDriftReports",
+            KafkaSinks.driftReports(kafka, o.getDriftMetricsTopic(), delivery));
     out.get(ParseAndValidate.DEAD_LETTERS)
         .apply("PublishDeadLetters", KafkaSinks.deadLetters(kafka, o.getDeadLetterTopic()));
     return p;

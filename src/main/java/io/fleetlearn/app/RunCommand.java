@@ -1,9 +1,13 @@
 package io.fleetlearn.app;
 
+import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.TopicAdmin;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.slf4j.Logger;
@@ -23,9 +27,25 @@ final class RunCommand {
     RetrainingOptions o = RetrainingJob.parseOptions(args, RetrainingOptions.class);
     KafkaClientConfig kafka = RetrainingJob.kafka(o);
     LOG.info("Kafka client configuration: {}", kafka);
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
+    if (o.getExactlyOnce()
+        && (flink.getSavepointPath() == null || flink.getSavepointPath().isEmpty())) {
+      // A fresh start: the exactly-once sink's progress from any earlier job no longer applies.
+      Delivery d = Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup());
+      TopicAdmin.resetSinkGroups(
+          kafka.asMap(),
+          List.of(
+              d.sinkGroup(o.getModelUpdatesTopic()),
+              d.sinkGroup(o.getDriftMetricsTopic()),
+              d.sinkGroup(o.getModelHistoryTopic())));
+    }
     PipelineResult result = RetrainingJob.build(o).run();
-    String master = o.as(FlinkPipelineOptions.class).getFlinkMaster();
+    String master = flink.getFlinkMaster();
     boolean local = master.startsWith("[");
     if (!local) {
       out.println("Submitted to " + master + ": " + result);

@@ -3,6 +3,7 @@ package io.fleetlearn.app;
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.SimulatorOptions;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.sim.SimulatorRunner;
@@ -18,6 +19,10 @@ final class SimulateCommand {
     SimulatorOptions o =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(SimulatorOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
     SimulatorConfig config = SimulatorFactory.config(o, System.currentTimeMillis());
     long duration = Durations.parse(o.getDuration()).getMillis();

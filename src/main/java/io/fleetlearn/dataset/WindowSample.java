@@ -258,9 +258,42 @@ public final class WindowSample {
         && positives == s.positives
         && minTimestamp == s.minTimestamp
         && maxTimestamp == s.maxTimestamp
-        && Arrays.equals(features, 0, size * dim, s.features, 0, size * dim)
-        && Arrays.equals(labels, 0, size, s.labels, 0, size)
-        && Arrays.equals(priorities, 0, size, s.priorities, 0, size);
+        && sameRows(s);
+  }
+
+  /** Whether both hold the same rows, whatever their positions in the heap arrays. */
+  private boolean sameRows(WindowSample s) {
+    Integer[] a = rowOrder();
+    Integer[] b = s.rowOrder();
+    for (int k = 0; k < size; k++) {
+      if (compareRows(this, a[k], s, b[k]) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Integer[] rowOrder() {
+    Integer[] order = new Integer[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> compareRows(this, x, this, y));
+    return order;
+  }
+
+  private static int compareRows(WindowSample s, int i, WindowSample t, int j) {
+    int c = Long.compare(s.priorities[i], t.priorities[j]);
+    if (c == 0) {
+      c = Byte.compare(s.labels[i], t.labels[j]);
+    }
+    for (int k = 0; c == 0 && k < s.dim; k++) {
+      c =
+          Integer.compare(
+              Float.floatToIntBits(s.features[i * s.dim + k]),
+              Float.floatToIntBits(t.features[j * t.dim + k]));
+    }
+    return c;
   }
 
   @Override

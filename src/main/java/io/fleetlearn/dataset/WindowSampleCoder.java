@@ -54,9 +54,11 @@ public final class WindowSampleCoder extends AtomicCoder<WindowSample> {
     if (len < 52) {
       throw new IOException("corrupt WindowSample: " + len + " bytes");
     }
-    byte[] bytes = new byte[len];
-    d.readFully(bytes);
-    ByteBuffer b = ByteBuffer.wrap(bytes);
+    // Read and check the fixed header before allocating for the rows: a corrupt length prefix
+    // alone must not make the decoder allocate up to 2 GiB.
+    byte[] header = new byte[52];
+    d.readFully(header);
+    ByteBuffer b = ByteBuffer.wrap(header);
     int dim = b.getInt();
     int capacity = b.getInt();
     int n = b.getInt();
@@ -74,6 +76,9 @@ public final class WindowSampleCoder extends AtomicCoder<WindowSample> {
     long positives = b.getLong();
     long minTs = b.getLong();
     long maxTs = b.getLong();
+    byte[] body = new byte[len - 52];
+    d.readFully(body);
+    b = ByteBuffer.wrap(body);
     int rows = Math.max(n, 1);
     long[] p = new long[rows];
     byte[] l = new byte[rows];

@@ -60,6 +60,15 @@ public final class SensorEventParser implements Serializable {
           RejectReason.PAYLOAD_TOO_LARGE,
           value.length + " bytes exceeds the limit of " + limits.maxEventBytes());
     }
+    int badByte = invalidUtf8At(value);
+    if (badByte >= 0) {
+      return ParseResult.rejected(
+          RejectReason.INVALID_UTF8,
+          badByte < 4 && value[badByte] == 0
+              ? "NUL byte at " + badByte + ": UTF-16 or UTF-32, not UTF-8"
+              : String.format(
+                  "invalid UTF-8 byte 0x%02x at byte %d", value[badByte] & 0xFF, badByte));
+    }
     try (JsonParser p = factory().createParser(value)) {
       return parseObject(
           p, referenceTimeMillis < 0 ? System.currentTimeMillis() : referenceTimeMillis);
@@ -95,7 +104,8 @@ public final class SensorEventParser implements Serializable {
       throw new Reject(RejectReason.NOT_AN_OBJECT, "an event must be a JSON object");
     }
     String machineId = null;
-    long timestamp = Long.MIN_VALUE;
+    boolean hasTimestamp = false;
+    long timestamp = 0;
     float[] features = null;
     byte label = SensorEvent.UNLABELLED;
     JsonToken t;
@@ -111,6 +121,7 @@ public final class SensorEventParser implements Serializable {
           break;
         case "timestamp":
           timestamp = parseTimestamp(p, v);
+          hasTimestamp = true;
           break;
         case "features":
           features = parseFeatures(p, v);
@@ -125,11 +136,18 @@ public final class SensorEventParser implements Serializable {
     if (t != JsonToken.END_OBJECT) {
       throw new Reject(RejectReason.MALFORMED_JSON, "unexpected " + t);
     }
-    if (p.nextToken() != null) {
+    JsonToken after;
+    try {
+      after = p.nextToken();
+    } catch (JsonParseException e) {
+      throw new Reject(
+          RejectReason.TRAILING_CONTENT, "content after the event object: " + describe(e));
+    }
+    if (after != null) {
       throw new Reject(RejectReason.TRAILING_CONTENT, "content after the event object");
     }
     validateMachineId(machineId);
-    if (timestamp == Long.MIN_VALUE) {
+    if (!hasTimestamp) {
       throw new Reject(RejectReason.MISSING_TIMESTAMP, "timestamp is missing");
     }
     if (timestamp < limits.minTimestampMillis()) {
@@ -204,18 +222,26 @@ public final class SensorEventParser implements Serializable {
       if (s.length() > 64) {
         throw new Reject(RejectReason.INVALID_TIMESTAMP, "timestamp string is too long");
       }
+      Instant instant;
       try {
-        return Instant.parse(s).toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
+        instant = Instant.parse(s);
+      } catch (DateTimeParseException e) {
         try {
-          return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e2) {
+          instant = OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e2) {
           throw new Reject(
               RejectReason.INVALID_TIMESTAMP,
               "timestamp is neither an ISO-8601 instant nor epoch millis: \""
                   + printable(s)
                   + "\"");
         }
+      }
+      try {
+        return instant.toEpochMilli();
+      } catch (ArithmeticException e) {
+        throw new Reject(
+            RejectReason.TIMESTAMP_OUT_OF_RANGE,
+            "timestamp " + printable(s) + " is beyond the range of epoch milliseconds");
       }
     }
     throw new Reject(
@@ -228,7 +254,9 @@ public final class SensorEventParser implements Serializable {
     }
     float[] out = new float[schema.size()];
     Arrays.fill(out, Float.NaN);
+    int fields = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
+      fields++;
       String name = p.currentName();
       int idx = schema.indexOf(name);
       JsonToken t = p.nextToken();
@@ -245,12 +273,16 @@ public final class SensorEventParser implements Serializable {
             RejectReason.INVALID_FEATURE_VALUE, "feature \"" + name + "\" is not a number");
       }
       double d = p.getDoubleValue();
-      if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+      float f = (float) d;
+      if (!Double.isFinite(d) || Float.isInfinite(f)) {
         throw new Reject(
             RejectReason.INVALID_FEATURE_VALUE,
             "feature \"" + name + "\" is outside the finite float range");
       }
-      out[idx] = (float) d;
+      out[idx] = f;
+    }
+    if (fields == 0) {
+      throw new Reject(RejectReason.INVALID_FEATURES, "features object is empty");
     }
     return out;
   }
@@ -317,12 +349,69 @@ public final class SensorEventParser implements Serializable {
     StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
     for (int i = 0; i < s.length() && b.length() < 120; i++) {
       char c = s.charAt(i);
-      b.append(c < 0x20 || c == 0x7f ? '?' : c);
+      boolean unsafe =
+          Character.isISOControl(c) // C0, DEL and C1 (e.g. U+009B, the 8-bit CSI)
+              || c == '\u2028'
+              || c == '\u2029'
+              || Character.getType(c) == Character.FORMAT; // bidi overrides, zero-width chars
+      b.append(unsafe ? '?' : c);
     }
     if (s.length() > 120) {
       b.append("...");
     }
     return b.toString();
+  }
+
+  /**
+   * Index of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no
+   * surrogates, nothing above U+10FFFF), or of a NUL among the first four bytes (which makes
+   * Jackson decode the payload as UTF-16 or UTF-32); -1 when the bytes are UTF-8.
+   */
+  static int invalidUtf8At(byte[] b) {
+    int n = b.length;
+    for (int i = 0; i < Math.min(4, n); i++) {
+      if (b[i] == 0) {
+        return i;
+      }
+    }
+    int i = 0;
+    while (i < n) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int len;
+      int lo = 0x80;
+      int hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80; // E0 80..9F would be overlong
+        hi = c == 0xED ? 0x9F : 0xBF; // ED A0..BF would be a surrogate
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80; // F0 80..8F would be overlong
+        hi = c == 0xF4 ? 0x8F : 0xBF; // F4 90.. would be above U+10FFFF
+      } else {
+        return i; // continuation byte, C0/C1 (overlong) or F5..FF
+      }
+      if (i + len > n) {
+        return i;
+      }
+      int c2 = b[i + 1] & 0xFF;
+      if (c2 < lo || c2 > hi) {
+        return i;
+      }
+      for (int k = 2; k < len; k++) {
+        if ((b[i + k] & 0xC0) != 0x80) {
+          return i;
+        }
+      }
+      i += len;
+    }
+    return -1;
   }
 
   /** Control flow for refusals; no stack trace because refusals are ordinary data. */

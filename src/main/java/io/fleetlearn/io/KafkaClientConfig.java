@@ -90,6 +90,8 @@ public final class KafkaClientConfig implements Serializable {
         || k.contains("secret")
         || k.contains("token")
         || k.contains("credential")
+        || k.contains("passphrase")
+        || k.contains("user.info")
         || k.endsWith(".key");
   }
 

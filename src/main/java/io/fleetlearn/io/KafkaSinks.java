@@ -28,23 +28,25 @@ public final class KafkaSinks {
 
   /** Publishes model updates as JSON, key = machineId. */
   public static PTransform<PCollection<ModelUpdate>, PDone> modelUpdates(
-      KafkaClientConfig kafka, String topic) {
+      KafkaClientConfig kafka, String topic, Delivery delivery) {
     return keyedJson(
         "EncodeModelUpdate",
         "WriteModelUpdates",
         kafka,
         topic,
+        delivery,
         u -> KV.of(u.machineId(), u.toJson()));
   }
 
   /** Publishes drift reports as JSON, key = machineId. */
   public static PTransform<PCollection<DriftReport>, PDone> driftReports(
-      KafkaClientConfig kafka, String topic) {
+      KafkaClientConfig kafka, String topic, Delivery delivery) {
     return keyedJson(
         "EncodeDriftReport",
         "WriteDriftReports",
         kafka,
         topic,
+        delivery,
         r -> KV.of(r.machineId(), r.toJson()));
   }
 
@@ -53,6 +55,7 @@ public final class KafkaSinks {
       String writeName,
       KafkaClientConfig kafka,
       String topic,
+      Delivery delivery,
       SerializableFunction<T, KV<String, byte[]>> encode) {
     return new PTransform<>() {
       @Override
@@ -64,12 +67,16 @@ public final class KafkaSinks {
                             TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
                     .via(encode))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-            .apply(writeName, keyedWrite(kafka, topic));
+            .apply(writeName, keyedWrite(kafka, topic, delivery));
       }
     };
   }
 
-  /** Publishes dead letters: original bytes, error context in headers. */
+  /**
+   * Publishes dead letters: original bytes, error context in headers. Always at-least-once:
+   * KafkaIO's exactly-once sink drops record headers, and the headers are the error context. After
+   * a failure a dead letter may appear twice; its {@code dlq.original.*} headers identify it.
+   */
   public static PTransform<PCollection<DeadLetter>, PDone> deadLetters(
       KafkaClientConfig kafka, String topic) {
     return new PTransform<>() {
@@ -82,23 +89,28 @@ public final class KafkaSinks {
             .setCoder(
                 ProducerRecordCoder.of(
                     NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
-            .apply(
-                "WriteDeadLetters",
-                KafkaIO.<byte[], byte[]>writeRecords()
-                    .withBootstrapServers(kafka.bootstrapServers())
-                    .withTopic(topic)
-                    .withKeySerializer(ByteArraySerializer.class)
-                    .withValueSerializer(ByteArraySerializer.class)
-                    .withProducerConfigUpdates(producerConfig(kafka)));
+            .apply("WriteDeadLetters", recordWrite(kafka, topic));
       }
     };
   }
 
-  static KafkaIO.Write<String, byte[]> keyedWrite(KafkaClientConfig kafka, String topic) {
-    return KafkaIO.<String, byte[]>write()
+  static KafkaIO.Write<String, byte[]> keyedWrite(
+      KafkaClientConfig kafka, String topic, Delivery delivery) {
+    KafkaIO.Write<String, byte[]> w =
+        KafkaIO.<String, byte[]>write()
+            .withBootstrapServers(kafka.bootstrapServers())
+            .withTopic(topic)
+            .withKeySerializer(StringSerializer.class)
+            .withValueSerializer(ByteArraySerializer.class)
+            .withProducerConfigUpdates(producerConfig(kafka));
+    return delivery.exactlyOnce() ? w.withEOS(delivery.shards(), delivery.sinkGroup(topic)) : w;
+  }
+
+  static KafkaIO.WriteRecords<byte[], byte[]> recordWrite(KafkaClientConfig kafka, String topic) {
+    return KafkaIO.<byte[], byte[]>writeRecords()
         .withBootstrapServers(kafka.bootstrapServers())
         .withTopic(topic)
-        .withKeySerializer(StringSerializer.class)
+        .withKeySerializer(ByteArraySerializer.class)
         .withValueSerializer(ByteArraySerializer.class)
         .withProducerConfigUpdates(producerConfig(kafka));
   }

@@ -280,6 +280,15 @@ public final class ModelUpdate {
    * sha256: a mismatch is an error, never a silently loaded model.
    */
   public static ModelUpdate fromJson(byte[] json) throws IOException {
+    try {
+      return parse(json);
+    } catch (RuntimeException e) {
+      // Bad base64, an unknown status, an unparsable instant or out-of-range metrics.
+      throw new IOException("malformed model update: " + e.getMessage(), e);
+    }
+  }
+
+  private static ModelUpdate parse(byte[] json) throws IOException {
     JsonNode n = MAPPER.readTree(json);
     if (n == null || !n.isObject()) {
       throw new IOException("a model update must be a JSON object");

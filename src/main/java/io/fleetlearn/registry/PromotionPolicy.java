@@ -23,12 +23,20 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class PromotionPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Slack for the improvement test, so that 0.57 counts as 0.01 better than 0.56. */
+  private static final double EPSILON = 1e-9;
+
   private final String metric;
   private final double minImprovement;
   private final double decayTolerance;
 
   public PromotionPolicy(String metric, double minImprovement, double decayTolerance) {
     ClassificationMetrics.of(0.5, 0, 0, 0, 0, 0).get(metric); // validates the name
+    if (ClassificationMetrics.LOG_LOSS.equals(metric)) {
+      // Every comparison below takes higher as better; log loss is lower-is-better.
+      throw new IllegalArgumentException(
+          "logLoss cannot be a promotion metric: use auc, f1, precision, recall or accuracy");
+    }
     if (minImprovement < 0 || decayTolerance < 0) {
       throw new IllegalArgumentException("minImprovement and decayTolerance must be >= 0");
     }
@@ -83,7 +91,7 @@ public final class PromotionPolicy implements Serializable {
       return new Decision(ModelUpdate.Status.PROMOTED, "first model: challenger " + fmt(c));
     }
     double h = championOnHoldout.get(metric);
-    if (c >= h + minImprovement) {
+    if (c - h >= minImprovement - EPSILON) {
       return new Decision(
           ModelUpdate.Status.PROMOTED,
           "challenger " + fmt(c) + " > champion " + fmt(h) + " on the same holdout");

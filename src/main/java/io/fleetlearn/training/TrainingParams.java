@@ -38,6 +38,10 @@ public final class TrainingParams implements Serializable {
     if (b.extraParams.containsKey("nthread")) {
       throw new IllegalArgumentException("nthread is fixed at 1 per model");
     }
+    if (b.extraParams.containsKey("objective")) {
+      // Metrics, thresholds and the promotion policy all assume a binary probability.
+      throw new IllegalArgumentException("objective is fixed at binary:logistic");
+    }
     this.rounds = b.rounds;
     this.maxDepth = b.maxDepth;
     this.eta = b.eta;

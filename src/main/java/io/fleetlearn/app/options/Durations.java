@@ -8,6 +8,17 @@ public final class Durations {
   private Durations() {}
 
   public static Duration parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("no duration given");
+    }
+    Duration d = parseUnchecked(text);
+    if (d.getMillis() < 0) {
+      throw new IllegalArgumentException("a duration cannot be negative: \"" + text + "\"");
+    }
+    return d;
+  }
+
+  private static Duration parseUnchecked(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (s.startsWith("p")) {

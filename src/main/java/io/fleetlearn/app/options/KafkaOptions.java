@@ -58,6 +58,28 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setConsumerGroup(String value);
 
+  @Description(
+      "Publish with KafkaIO's exactly-once sink: outputs commit with checkpoints in Kafka"
+          + " transactions (read them with isolation.level=read_committed). false: at-least-once,"
+          + " with deterministic duplicates after a failure (dedupe on machineId+window+pane).")
+  @Default.Boolean(true)
+  boolean getExactlyOnce();
+
+  void setExactlyOnce(boolean value);
+
+  @Description("Parallel transactional writers per output topic when --exactlyOnce is on.")
+  @Default.Integer(1)
+  int getSinkShards();
+
+  void setSinkShards(int value);
+
+  @Description(
+      "How long to wait for Kafka to answer at start (retrying with backoff) before giving up.")
+  @Default.String("2m")
+  String getKafkaWaitTimeout();
+
+  void setKafkaWaitTimeout(String value);
+
   @Description("Partitions of topics that this program creates (topics that exist are left alone).")
   @Default.Integer(4)
   int getTopicPartitions();

@@ -1,0 +1,254 @@
+package io.fleetlearn.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
+import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
+import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.sim.SensorSimulator;
+import io.fleetlearn.sim.SimulatedRecord;
+import io.fleetlearn.sim.SimulatorConfig;
+import io.fleetlearn.testing.KafkaTestSupport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failures on the real parts: a Kafka broker killed with SIGKILL mid-stream and restarted, a job
+ * stopped and restored from its last retained checkpoint, and a broker that is not there at start.
+ * After each, every (machine, window) has exactly one model update and versions continue without
+ * gaps or repeats.
+ */
+class FaultToleranceIT {
+  private static final long WINDOW_MS = 20_000;
+  private static final long START = Instant.parse("2026-09-15T08:00:00Z").toEpochMilli();
+
+  @TempDir Path dir;
+
+  private static PipelineResult startJob(EmbeddedKafkaBroker broker, String prefix, String... extra)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrapServers=" + broker.bootstrapServers(),
+                "--sensorEventsTopic=" + prefix + "events",
+                "--modelUpdatesTopic=" + prefix + "updates",
+                "--driftMetricsTopic=" + prefix + "drift",
+                "--deadLetterTopic=" + prefix + "dlq",
+                "--consumerGroup=" + prefix + "group",
+                "--windowSize=20s",
+                "--allowedLateness=0s",
+                "--maxOutOfOrderness=1s",
+                "--idleTimeout=2s",
+                "--checkpointingInterval=1000",
+                "--parallelism=2"));
+    args.addAll(List.of(extra));
+    RetrainingOptions o =
+        RetrainingJob.parseOptions(args.toArray(new String[0]), RetrainingOptions.class);
+    return RetrainingJob.build(o).run();
+  }
+
+  /** Produces the simulator's events for windows [from, to) (3 machines, 20 events/s each). */
+  private static void produce(
+      EmbeddedKafkaBroker broker, String topic, SensorSimulator sim, int from, int to) {
+    try (KafkaProducer<byte[], byte[]> p = KafkaTestSupport.producer(broker.bootstrapServers())) {
+      for (long t = START + from * WINDOW_MS; t < START + to * WINDOW_MS; t += 1000 / 60) {
+        SimulatedRecord r = sim.next(t);
+        KafkaTestSupport.send(p, topic, r.key(), r.value(), System.currentTimeMillis());
+      }
+      p.flush();
+    }
+  }
+
+  private static List<ModelUpdate> read(
+      EmbeddedKafkaBroker broker, String topic, int atLeast, Duration timeout) throws IOException {
+    List<ModelUpdate> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        KafkaTestSupport.readUntil(
+            broker.bootstrapServers(), topic, timeout, l -> l.size() >= atLeast)) {
+      out.add(ModelUpdate.fromJson(r.value()));
+    }
+    return out;
+  }
+
+  /**
+   * Exactly one update per machine for each of the first {@code windows} windows, and versions that
+   * rise by one per promotion and otherwise repeat.
+   */
+  private static void assertExactlyOncePerWindowWithContiguousVersions(
+      List<ModelUpdate> updates, int windows) {
+    Map<String, List<ModelUpdate>> byMachine = new TreeMap<>();
+    for (ModelUpdate u : updates) {
+      byMachine.computeIfAbsent(u.machineId(), k -> new ArrayList<>()).add(u);
+    }
+    assertEquals(3, byMachine.size(), byMachine.keySet().toString());
+    for (Map.Entry<String, List<ModelUpdate>> e : byMachine.entrySet()) {
+      List<ModelUpdate> us = e.getValue();
+      us.sort(Comparator.comparingLong(ModelUpdate::windowStart));
+      List<Long> starts = us.stream().map(ModelUpdate::windowStart).toList();
+      List<Long> expected = new ArrayList<>();
+      for (int w = 0; w < windows; w++) {
+        expected.add(START + w * WINDOW_MS);
+      }
+      assertEquals(
+          expected, starts.subList(0, Math.min(windows, starts.size())), e.getKey() + ": " + us);
+      assertEquals(starts.stream().distinct().count(), starts.size(), "no duplicate window: " + us);
+      long version = 0;
+      for (ModelUpdate u : us) {
+        if (u.status() == ModelUpdate.Status.PROMOTED) {
+          version++;
+        }
+        assertEquals(version, u.version(), e.getKey() + " versions: " + us);
+      }
+    }
+  }
+
+  @Test
+  void aBrokerKilledMidStreamLosesNoWindowAndDuplicatesNoVersion() throws Exception {
+    String prefix = "kill-";
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      broker.createTopics(
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(21).build());
+      produce(broker, prefix + "events", sim, 0, 3);
+      PipelineResult job = startJob(broker, prefix);
+      try {
+        assertTrue(
+            read(broker, prefix + "updates", 3, Duration.ofMinutes(3)).size() >= 3,
+            "first window published");
+        broker.kill();
+        Thread.sleep(5000);
+        broker.restart();
+        produce(broker, prefix + "events", sim, 3, 7);
+        // windows 0..5 close (window 6 holds the watermark's latest events)
+        read(broker, prefix + "updates", 18, Duration.ofMinutes(4));
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        assertEquals(18, all.size(), "3 machines x 6 windows, each exactly once: " + all);
+        assertExactlyOncePerWindowWithContiguousVersions(all, 6);
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
+  @Test
+  void aJobRestoredFromItsLastCheckpointContinuesItsVersions() throws Exception {
+    String prefix = "restore-";
+    Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+    String[] durable = {
+      "--stateBackend=hashmap",
+      "--stateBackendStoragePath=" + checkpoints.toUri(),
+      "--externalizedCheckpointsEnabled=true",
+      "--retainExternalizedCheckpointsOnCancellation=true"
+    };
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      broker.createTopics(
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(22).build());
+      produce(broker, prefix + "events", sim, 0, 4);
+      PipelineResult first = startJob(broker, prefix, durable);
+      List<ModelUpdate> before;
+      try {
+        before = read(broker, prefix + "updates", 9, Duration.ofMinutes(3));
+        assertEquals(9, before.size(), "windows 0..2 of 3 machines before the failure");
+        Thread.sleep(3000); // let a checkpoint complete after the last window
+      } finally {
+        first.cancel();
+      }
+      Path latest =
+          latestCheckpoint(checkpoints)
+              .orElseThrow(() -> new AssertionError("no retained checkpoint in " + checkpoints));
+      produce(broker, prefix + "events", sim, 4, 7);
+      PipelineResult second =
+          startJob(broker, prefix, concat(durable, "--savepointPath=" + latest.toUri()));
+      try {
+        read(broker, prefix + "updates", 18, Duration.ofMinutes(4));
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        assertEquals(18, all.size(), "3 machines x 6 windows, each exactly once: " + all);
+        assertExactlyOncePerWindowWithContiguousVersions(all, 6);
+      } finally {
+        second.cancel();
+      }
+    }
+  }
+
+  @Test
+  void anUnreachableBrokerIsWaitedForWithBackoffAndAClearMessage() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    KafkaClientConfig nowhere = KafkaClientConfig.of("127.0.0.1:" + port, "");
+    List<String> said = new ArrayList<>();
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> KafkaReadiness.await(nowhere, Duration.ofSeconds(4), said::add));
+    assertTrue(e.getMessage().contains("did not answer within 4 s"), e.getMessage());
+    assertTrue(said.size() >= 2, "one line per attempt: " + said);
+    assertTrue(
+        said.get(0).contains("retrying in 1 s") && said.get(1).contains("retrying in 2 s"),
+        said.toString());
+
+    // The broker comes up while we wait: the wait ends.
+    List<String> progress = new ArrayList<>();
+    CompletableFuture<Void> waiting =
+        CompletableFuture.runAsync(
+            () -> KafkaReadiness.await(nowhere, Duration.ofMinutes(2), progress::add));
+    Thread.sleep(2500);
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("late")).port(port).start()) {
+      waiting.get(90, java.util.concurrent.TimeUnit.SECONDS);
+      assertNotNull(broker.bootstrapServers());
+      assertTrue(!progress.isEmpty(), "it did wait");
+    }
+  }
+
+  private static String[] concat(String[] a, String b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    out[a.length] = b;
+    return out;
+  }
+
+  /** The newest chk-N directory that holds a completed checkpoint (_metadata). */
+  private static Optional<Path> latestCheckpoint(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root, 3)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("chk-"))
+          .filter(p -> Files.exists(p.resolve("_metadata")))
+          .max(
+              Comparator.comparingInt(
+                  p -> Integer.parseInt(p.getFileName().toString().substring(4))));
+    }
+  }
+}

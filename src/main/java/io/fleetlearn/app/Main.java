@@ -1,5 +1,6 @@
 package io.fleetlearn.app;
 
+import io.fleetlearn.app.options.BatchTrainOptions;
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
@@ -18,7 +19,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume [--option=value ...]
+ * java -jar fleetlearn.jar demo|run|simulate|consume|train [--option=value ...]
  * </pre>
  */
 public final class Main {
@@ -38,6 +39,8 @@ public final class Main {
           "            default; --flinkMaster=HOST:PORT submits to a Flink cluster)",
           "  simulate  produce simulated sensor events to an existing Kafka",
           "  consume   print the model updates of an existing Kafka's model-updates topic",
+          "  train     train one model per entity from history files (CSV/JSONL) in a batch job;",
+          "            optionally publish them on model-updates as version-1 champions",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -99,6 +102,10 @@ public final class Main {
         return help
             ? help(out, "consume", CONSUME_HELP, ConsumeOptions.class, KafkaOptions.class)
             : ConsumeCommand.run(rest, out);
+      case "train":
+        return help
+            ? help(out, "train", TRAIN_HELP, BatchTrainOptions.class, FlinkPipelineOptions.class)
+            : TrainCommand.run(rest, out);
       default:
         out.println("Unknown command: " + command + "\n\n" + USAGE);
         return 2;
@@ -118,6 +125,20 @@ public final class Main {
       "Produces simulated sensor events to an existing Kafka (--bootstrapServers is required).";
   private static final String CONSUME_HELP =
       "Prints the records of the model-updates topic as readable lines.";
+
+  private static final String TRAIN_HELP =
+      "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"
+          + "embedded mini-cluster by default), with the streaming pipeline's sampling and trainer.\n"
+          + "Writes OUTPUT/entities/<entity>.ubj|json and <entity>.metadata.json, rejected rows to\n"
+          + "OUTPUT/rejected/, prints a summary table. --compareGlobal adds one global model on the\n"
+          + "same holdout; --publishModels publishes the models as version-1 champions on Kafka.\n"
+          + "Example (from the repository root):\n"
+          + "  java -jar target/fleetlearn.jar train \\\n"
+          + "    --input=src/test/resources/ai4i2020/ai4i2020.csv --output=/tmp/ai4i-models \\\n"
+          + "    --entityColumns=Type --labelColumn='Machine failure' \\\n"
+          + "    --numericColumns='Air temperature [K],Process temperature [K],Rotational speed"
+          + " [rpm],Torque [Nm],Tool wear [min]' \\\n"
+          + "    --compareGlobal=true";
 
   @SafeVarargs
   private static int help(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.MetricsJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -254,17 +255,7 @@ public final class DriftReport {
       g.writeObjectFieldStart("prediction");
       writeOptional(g, "psi", predictionPsi);
       g.writeEndObject();
-      if (championOnWindow != null) {
-        ClassificationMetrics m = championOnWindow;
-        g.writeObjectFieldStart("championOnWindow");
-        g.writeNumberField("auc", m.auc());
-        g.writeNumberField("f1", m.f1());
-        g.writeNumberField("precision", m.precision());
-        g.writeNumberField("recall", m.recall());
-        g.writeNumberField("accuracy", m.accuracy());
-        g.writeNumberField("logLoss", m.logLoss());
-        g.writeEndObject();
-      }
+      MetricsJson.write(g, "championOnWindow", championOnWindow);
       writeList(g, "driftedFeatures", driftedFeatures);
       writeList(g, "warnFeatures", warnFeatures);
       g.writeEndObject();
@@ -314,17 +305,7 @@ public final class DriftReport {
       ks[i] = stats.get(i)[1];
       js[i] = stats.get(i)[2];
     }
-    JsonNode c = n.get("championOnWindow");
-    ClassificationMetrics m =
-        c == null || !c.isObject()
-            ? null
-            : ClassificationMetrics.of(
-                c.path("auc").asDouble(),
-                c.path("f1").asDouble(),
-                c.path("precision").asDouble(),
-                c.path("recall").asDouble(),
-                c.path("accuracy").asDouble(),
-                c.path("logLoss").asDouble());
+    ClassificationMetrics m = MetricsJson.read(n.get("championOnWindow"));
     return new DriftReport(
         n.get("machineId").asText(),
         Instant.parse(w.path("start").asText()).toEpochMilli(),

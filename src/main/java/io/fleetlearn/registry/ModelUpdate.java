@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.MetricsJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -218,8 +219,8 @@ public final class ModelUpdate {
       g.writeNumberField("train", trainRows);
       g.writeNumberField("holdout", holdoutRows);
       g.writeEndObject();
-      writeMetrics(g, "metrics", metrics);
-      writeMetrics(g, "championMetrics", championMetrics);
+      MetricsJson.write(g, "metrics", metrics);
+      MetricsJson.write(g, "championMetrics", championMetrics);
       g.writeArrayFieldStart("features");
       for (String f : features) {
         g.writeString(f);
@@ -260,21 +261,6 @@ public final class ModelUpdate {
     return out.toByteArray();
   }
 
-  private static void writeMetrics(JsonGenerator g, String name, @Nullable ClassificationMetrics m)
-      throws IOException {
-    if (m == null) {
-      return;
-    }
-    g.writeObjectFieldStart(name);
-    g.writeNumberField("auc", m.auc());
-    g.writeNumberField("f1", m.f1());
-    g.writeNumberField("precision", m.precision());
-    g.writeNumberField("recall", m.recall());
-    g.writeNumberField("accuracy", m.accuracy());
-    g.writeNumberField("logLoss", m.logLoss());
-    g.writeEndObject();
-  }
-
   /**
    * Parses a record of {@code model-updates}. The model bytes are checked against the record's
    * sha256: a mismatch is an error, never a silently loaded model.
@@ -310,8 +296,8 @@ public final class ModelUpdate {
         s.path("positives").asLong(),
         s.path("train").asInt(),
         s.path("holdout").asInt());
-    b.metrics(readMetrics(n.get("metrics")));
-    b.championMetrics(readMetrics(n.get("championMetrics")));
+    b.metrics(MetricsJson.read(n.get("metrics")));
+    b.championMetrics(MetricsJson.read(n.get("championMetrics")));
     List<String> f = new ArrayList<>();
     n.path("features").forEach(x -> f.add(x.asText()));
     b.features(f);
@@ -356,19 +342,6 @@ public final class ModelUpdate {
       throw new IOException("model update lacks \"" + field + "\"");
     }
     return v;
-  }
-
-  private static @Nullable ClassificationMetrics readMetrics(@Nullable JsonNode m) {
-    if (m == null || !m.isObject()) {
-      return null;
-    }
-    return ClassificationMetrics.of(
-        m.path("auc").asDouble(),
-        m.path("f1").asDouble(),
-        m.path("precision").asDouble(),
-        m.path("recall").asDouble(),
-        m.path("accuracy").asDouble(),
-        m.path("logLoss").asDouble());
   }
 
   @Override

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetlearn.app.options.RetrainingOptions;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
@@ -13,10 +12,10 @@ import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.sim.SensorSimulator;
 import io.fleetlearn.sim.SimulatedRecord;
 import io.fleetlearn.sim.SimulatorConfig;
+import io.fleetlearn.testing.FlinkJobs;
 import io.fleetlearn.testing.KafkaTestSupport;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +23,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,10 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failures on the real parts: a Kafka broker killed with SIGKILL mid-stream and restarted, a job
- * stopped and restored from its last retained checkpoint, and a broker that is not there at start.
- * After each, every (machine, window) has exactly one model update and versions continue without
- * gaps or repeats.
+ * Failures on the real parts: a Kafka broker killed with SIGKILL mid-stream and restarted (every
+ * (machine, window) still has exactly one model update and versions continue without gaps or
+ * repeats), and a broker that is not there at start.
  */
 class FaultToleranceIT {
   private static final long WINDOW_MS = 20_000;
@@ -48,25 +44,8 @@ class FaultToleranceIT {
 
   private static PipelineResult startJob(EmbeddedKafkaBroker broker, String prefix, String... extra)
       throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--bootstrapServers=" + broker.bootstrapServers(),
-                "--sensorEventsTopic=" + prefix + "events",
-                "--modelUpdatesTopic=" + prefix + "updates",
-                "--driftMetricsTopic=" + prefix + "drift",
-                "--deadLetterTopic=" + prefix + "dlq",
-                "--consumerGroup=" + prefix + "group",
-                "--windowSize=20s",
-                "--allowedLateness=0s",
-                "--maxOutOfOrderness=1s",
-                "--idleTimeout=2s",
-                "--checkpointingInterval=1000",
-                "--parallelism=2"));
-    args.addAll(List.of(extra));
-    RetrainingOptions o =
-        RetrainingJob.parseOptions(args.toArray(new String[0]), RetrainingOptions.class);
-    return RetrainingJob.build(o).run();
+    return FlinkJobs.start(
+        broker.bootstrapServers(), prefix, concat(extra, "--checkpointingInterval=1000"));
   }
 
   /** Produces the simulator's events for windows [from, to) (3 machines, 20 events/s each). */
@@ -158,52 +137,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  void aJobRestoredFromItsLastCheckpointContinuesItsVersions() throws Exception {
-    String prefix = "restore-";
-    Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
-    String[] durable = {
-      "--stateBackend=hashmap",
-      "--stateBackendStoragePath=" + checkpoints.toUri(),
-      "--externalizedCheckpointsEnabled=true",
-      "--retainExternalizedCheckpointsOnCancellation=true"
-    };
-    try (EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
-      broker.createTopics(
-          io.fleetlearn.io.TopicSpec.standard(
-              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
-      SensorSimulator sim =
-          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(22).build());
-      produce(broker, prefix + "events", sim, 0, 4);
-      PipelineResult first = startJob(broker, prefix, durable);
-      List<ModelUpdate> before;
-      try {
-        before = read(broker, prefix + "updates", 9, Duration.ofMinutes(3));
-        assertEquals(9, before.size(), "windows 0..2 of 3 machines before the failure");
-        Thread.sleep(3000); // let a checkpoint complete after the last window
-      } finally {
-        first.cancel();
-      }
-      Path latest =
-          latestCheckpoint(checkpoints)
-              .orElseThrow(() -> new AssertionError("no retained checkpoint in " + checkpoints));
-      produce(broker, prefix + "events", sim, 4, 7);
-      PipelineResult second =
-          startJob(broker, prefix, concat(durable, "--savepointPath=" + latest.toUri()));
-      try {
-        read(broker, prefix + "updates", 18, Duration.ofMinutes(4));
-        Thread.sleep(5000);
-        List<ModelUpdate> all =
-            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
-        assertEquals(18, all.size(), "3 machines x 6 windows, each exactly once: " + all);
-        assertExactlyOncePerWindowWithContiguousVersions(all, 6);
-      } finally {
-        second.cancel();
-      }
-    }
-  }
-
-  @Test
   void anUnreachableBrokerIsWaitedForWithBackoffAndAClearMessage() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -214,8 +147,8 @@ class FaultToleranceIT {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> KafkaReadiness.await(nowhere, Duration.ofSeconds(4), said::add));
-    assertTrue(e.getMessage().contains("did not answer within 4 s"), e.getMessage());
+            () -> KafkaReadiness.await(nowhere, Duration.ofSeconds(15), said::add));
+    assertTrue(e.getMessage().contains("did not answer within 15 s"), e.getMessage());
     assertTrue(said.size() >= 2, "one line per attempt: " + said);
     assertTrue(
         said.get(0).contains("retrying in 1 s") && said.get(1).contains("retrying in 2 s"),
@@ -239,16 +172,5 @@ class FaultToleranceIT {
     String[] out = java.util.Arrays.copyOf(a, a.length + 1);
     out[a.length] = b;
     return out;
-  }
-
-  /** The newest chk-N directory that holds a completed checkpoint (_metadata). */
-  private static Optional<Path> latestCheckpoint(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root, 3)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .filter(p -> Files.exists(p.resolve("_metadata")))
-          .max(
-              Comparator.comparingInt(
-                  p -> Integer.parseInt(p.getFileName().toString().substring(4))));
-    }
   }
 }

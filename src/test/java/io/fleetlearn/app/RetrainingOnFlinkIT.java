@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetlearn.app.options.RetrainingOptions;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
@@ -18,6 +17,7 @@ import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.sim.SensorSimulator;
 import io.fleetlearn.sim.SimulatedRecord;
 import io.fleetlearn.sim.SimulatorConfig;
+import io.fleetlearn.testing.FlinkJobs;
 import io.fleetlearn.testing.KafkaTestSupport;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.XgbTrainer;
@@ -76,29 +76,7 @@ class RetrainingOnFlinkIT {
   }
 
   private static PipelineResult startJob(String prefix, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--bootstrapServers=" + broker.bootstrapServers(),
-                "--sensorEventsTopic=" + prefix + "events",
-                "--modelUpdatesTopic=" + prefix + "updates",
-                "--driftMetricsTopic=" + prefix + "drift",
-                "--deadLetterTopic=" + prefix + "dlq",
-                "--consumerGroup=" + prefix + "group",
-                "--windowSize=20s",
-                "--allowedLateness=0s",
-                "--maxOutOfOrderness=1s",
-                "--idleTimeout=2s",
-                "--checkpointingInterval=2000",
-                "--parallelism=2"));
-    for (String e : extra) {
-      String name = e.substring(0, e.indexOf('=') + 1);
-      args.removeIf(a -> a.startsWith(name));
-      args.add(e);
-    }
-    RetrainingOptions o =
-        RetrainingJob.parseOptions(args.toArray(new String[0]), RetrainingOptions.class);
-    return RetrainingJob.build(o).run();
+    return FlinkJobs.start(broker.bootstrapServers(), prefix, extra);
   }
 
   private static List<ModelUpdate> updates(List<ConsumerRecord<byte[], byte[]>> records)

@@ -6,6 +6,7 @@ import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
 import io.fleetlearn.app.options.KafkaOptions;
 import io.fleetlearn.app.options.SimulatorOptions;
+import io.fleetlearn.app.options.TopicsOptions;
 import io.fleetlearn.app.options.TrainingOptions;
 import io.fleetlearn.app.options.WindowingOptions;
 import java.io.PrintStream;
@@ -39,6 +40,7 @@ public final class Main {
           "            default; --flinkMaster=HOST:PORT submits to a Flink cluster)",
           "  simulate  produce simulated sensor events to an existing Kafka",
           "  consume   print the model updates of an existing Kafka's model-updates topic",
+          "  topics    create the product's topics (or those of a KafkaTopic YAML file) and exit",
           "  train     train one model per entity from history files (CSV/JSONL) in a batch job;",
           "            optionally publish them on model-updates as version-1 champions",
           "",
@@ -52,6 +54,14 @@ public final class Main {
       // Bad options and unreachable services are the user's to fix: say what, not a stack trace.
       System.err.println("fleetlearn: " + e.getMessage());
       code = 1;
+    }
+    if (args.length > 0 && args[0].equals("run") && FlinkClientContext.active()) {
+      // Under `flink run`, or in a JobManager in application mode, main must return: System.exit
+      // would end the Flink client, or in application mode the JobManager itself.
+      if (code != 0) {
+        throw new IllegalStateException("run failed with exit code " + code);
+      }
+      return;
     }
     System.exit(code);
   }
@@ -98,6 +108,10 @@ public final class Main {
         return help
             ? help(out, "simulate", SIMULATE_HELP, SimulatorOptions.class, KafkaOptions.class)
             : SimulateCommand.run(rest, out);
+      case "topics":
+        return help
+            ? help(out, "topics", TOPICS_HELP, TopicsOptions.class, KafkaOptions.class)
+            : TopicsCommand.run(rest, out);
       case "consume":
         return help
             ? help(out, "consume", CONSUME_HELP, ConsumeOptions.class, KafkaOptions.class)
@@ -120,9 +134,15 @@ public final class Main {
   private static final String RUN_HELP =
       "Runs the retraining pipeline against an existing Kafka (--bootstrapServers is required).\n"
           + "Creates missing topics (model-updates compacted). Any Beam or Flink runner option is\n"
-          + "accepted, e.g. --flinkMaster=HOST:PORT --parallelism=4 --checkpointingInterval=60000.";
+          + "accepted, e.g. --flinkMaster=HOST:PORT --parallelism=4 --checkpointingInterval=60000.\n"
+          + "--optionsFile=PATH reads options from a properties file (windowSize = 5m, one per line;\n"
+          + "the command line wins), e.g. config/pipeline.properties.";
   private static final String SIMULATE_HELP =
       "Produces simulated sensor events to an existing Kafka (--bootstrapServers is required).";
+  private static final String TOPICS_HELP =
+      "Creates the topics that are missing on an existing Kafka (--bootstrapServers is required)\n"
+          + "and exits: those of --topicDefinitions=FILE (Strimzi KafkaTopic resources, e.g.\n"
+          + "config/kafka/topics.yaml), or the standard topics. Existing topics are left alone.";
   private static final String CONSUME_HELP =
       "Prints the records of the model-updates topic as readable lines.";
 

@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.app.options.OptionsFile;
 import io.fleetlearn.app.options.RetrainingOptions;
 import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
@@ -31,11 +32,13 @@ public final class RetrainingJob {
   private RetrainingJob() {}
 
   /**
-   * Parses command-line options. Unless told otherwise the job runs on the Flink runner (embedded
-   * mini-cluster), in streaming mode, detached (the caller waits or cancels), checkpointing every
-   * 30 s so Kafka offsets are committed.
+   * Parses command-line options, after {@code --optionsFile=PATH} has added the options of that
+   * file that the command line does not set ({@link OptionsFile}). Unless told otherwise the job
+   * runs on the Flink runner (embedded mini-cluster), in streaming mode, detached (the caller waits
+   * or cancels), checkpointing every 30 s so Kafka offsets are committed.
    */
-  public static <T extends RetrainingOptions> T parseOptions(String[] args, Class<T> type) {
+  public static <T extends RetrainingOptions> T parseOptions(String[] commandLine, Class<T> type) {
+    String[] args = OptionsFile.expand(commandLine);
     String[] withRunner = args;
     if (!hasFlag(args, "runner")) {
       withRunner = Arrays.copyOf(args, args.length + 1);

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code run}: the retraining pipeline against an existing Kafka. On the embedded Flink
- * mini-cluster (the default) it runs until Ctrl-C; with {@code --flinkMaster=HOST:PORT} it submits
- * the job to that cluster and returns.
+ * mini-cluster (the default) it runs until Ctrl-C; with {@code --flinkMaster=HOST:PORT}, under
+ * {@code flink run} or in a JobManager in application mode it submits the job to that cluster and
+ * returns.
  */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -33,8 +34,14 @@ final class RunCommand {
         out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
-    if (o.getExactlyOnce()
-        && (flink.getSavepointPath() == null || flink.getSavepointPath().isEmpty())) {
+    boolean restoresState =
+        (flink.getSavepointPath() != null && !flink.getSavepointPath().isEmpty())
+            // `flink run -s` and the operator's upgrades restore through Flink's configuration;
+            // in application mode main() runs again when a JobManager fails over and the job
+            // resumes from its last checkpoint. The sink's progress is part of that state.
+            || FlinkClientContext.restorePath().isPresent()
+            || FlinkClientContext.applicationMode();
+    if (o.getExactlyOnce() && !restoresState) {
       // A fresh start: the exactly-once sink's progress from any earlier job no longer applies.
       Delivery d = Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup());
       TopicAdmin.resetSinkGroups(
@@ -46,9 +53,13 @@ final class RunCommand {
     }
     PipelineResult result = RetrainingJob.build(o).run();
     String master = flink.getFlinkMaster();
-    boolean local = master.startsWith("[");
-    if (!local) {
+    if (!master.startsWith("[")) {
       out.println("Submitted to " + master + ": " + result);
+      return 0;
+    }
+    if (FlinkClientContext.active()) {
+      // [auto] under `flink run` or in application mode: the job went to that cluster.
+      out.println("Submitted to the Flink cluster of this client: " + result);
       return 0;
     }
     out.println("Retraining pipeline running on the embedded Flink runner; Ctrl-C stops it.");

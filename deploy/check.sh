@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Static checks of the deployment files, without Docker or a Kubernetes cluster:
+#   1. docker-compose.yml is valid (Debian's docker-compose, offline);
+#   2. deploy/base/flink-configuration.yaml is what config/flink/config.yaml renders;
+#   3. kubectl kustomize renders the base and every overlay (kustomize itself fails on a missing file);
+#   4. every file that docker-compose.yml, the Dockerfile and the manifests refer to exists, every
+#      Grafana dashboard is shipped to Kubernetes, and the compose Prometheus config scrapes the same
+#      jobs as config/prometheus.yml.
+# Installs what it needs with apt-get (docker-compose, python3-yaml). Run from anywhere; .ci/run runs it
+# after `mvn -B verify`, so the job jar the image copies exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+pass() { echo "PASS  $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL  $*"; failed=$((failed + 1)); }
+
+need_apt=()
+command -v docker-compose > /dev/null || need_apt+=(docker-compose)
+/usr/bin/python3 -c 'import yaml' 2> /dev/null || need_apt+=(python3-yaml)
+if ((${#need_apt[@]})); then
+  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" > /dev/null
+fi
+if ! command -v kubectl > /dev/null; then
+  # Debian's own kubectl; its built-in kustomize may be too old (checked below).
+  apt-get update -qq && apt-get install -y -qq kubernetes-client > /dev/null
+fi
+kustomize_version="$(kubectl version --client -o json 2> /dev/null \
+  | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("kustomizeVersion", ""))')"
+if [[ ! "${kustomize_version}" =~ ^v([4-9]|[1-9][0-9]) ]]; then
+  echo "kubectl's kustomize is '${kustomize_version}'; these manifests need kustomize v4 or later" \
+    "(kubectl 1.21+)" >&2
+  exit 1
+fi
+
+# 1. The compose file.
+if docker-compose -f docker-compose.yml config -q; then
+  pass "docker-compose config: docker-compose.yml is valid"
+else
+  fail "docker-compose config: docker-compose.yml is invalid"
+fi
+
+# 2. The generated Flink configuration of the FlinkDeployment.
+if deploy/render-flink-config.sh --check > /dev/null 2>&1; then
+  pass "deploy/base/flink-configuration.yaml is up to date with config/flink/config.yaml"
+else
+  deploy/render-flink-config.sh --check || true
+  fail "deploy/base/flink-configuration.yaml is stale: run deploy/render-flink-config.sh"
+fi
+
+# 3. Every kustomization renders.
+rendered_dir="$(mktemp -d)"
+trap 'rm -rf "${rendered_dir}"' EXIT
+for dir in deploy/base deploy/overlays/*/; do
+  dir="${dir%/}"
+  out="${rendered_dir}/$(echo "${dir}" | tr / _).yaml"
+  if kubectl kustomize "${dir}" > "${out}"; then
+    pass "kubectl kustomize ${dir}: $(grep -c '^kind:' "${out}") resources"
+  else
+    fail "kubectl kustomize ${dir}"
+  fi
+done
+
+# 4. References to files.
+if docker-compose -f docker-compose.yml config > "${rendered_dir}/compose.yaml" 2> /dev/null \
+  && /usr/bin/python3 - "${rendered_dir}" << 'PYTHON'; then
+import glob, os, re, sys
+import yaml
+
+rendered = sys.argv[1]
+root = os.getcwd()
+problems = []
+
+def exists(path, what):
+    if not os.path.exists(path):
+        problems.append(f"{what}: {os.path.relpath(path, root)} does not exist")
+
+# Paths the containers see under /opt/fleetlearn/config are config/ of the repository (compose
+# mounts it; on Kubernetes the ConfigMap generated from config/pipeline.properties is mounted there).
+CONTAINER_CONFIG = re.compile(r"/opt/fleetlearn/config/([\w./-]+)")
+
+compose = yaml.safe_load(open(os.path.join(rendered, "compose.yaml")))
+dockerfiles = set()
+for name, service in compose["services"].items():
+    build = service.get("build")
+    if build:
+        exists(build["context"], f"service {name} build context")
+        dockerfiles.add(os.path.join(build["context"], build.get("dockerfile", "Dockerfile")))
+    for volume in service.get("volumes", []):
+        source = volume.split(":")[0] if isinstance(volume, str) else volume.get("source", "")
+        if source.startswith("/"):
+            exists(source, f"service {name} volume")
+    command = service.get("command") or []
+    for word in command if isinstance(command, list) else [command]:
+        for path in CONTAINER_CONFIG.findall(str(word)):
+            exists(os.path.join(root, "config", path), f"service {name} command")
+
+# Dockerfile COPY sources, and that .dockerignore lets them into the build context.
+ignore = [l.strip() for l in open(".dockerignore") if l.strip() and not l.startswith("#")]
+for dockerfile in sorted(dockerfiles):
+    exists(dockerfile, "compose build")
+    for line in open(dockerfile):
+        m = re.match(r"\s*COPY\s+(?:--\S+\s+)*(.+)\s+\S+\s*$", line)
+        if not m:
+            continue
+        for source in m.group(1).split():
+            exists(os.path.join(root, source), f"{os.path.relpath(dockerfile, root)} COPY")
+            if "*" in ignore and not any(
+                l.startswith("!") and (source == l[1:] or source.startswith(l[1:].rstrip("/") + "/"))
+                for l in ignore
+            ):
+                problems.append(f".dockerignore keeps {source} out of the build context")
+
+# Paths in the rendered manifests that come from config/.
+for manifest in glob.glob(os.path.join(rendered, "deploy_*.yaml")):
+    for path in CONTAINER_CONFIG.findall(open(manifest).read()):
+        exists(os.path.join(root, "config", path), os.path.basename(manifest))
+
+# Every dashboard of grafana/dashboards/ is a ConfigMap for Kubernetes, and nothing else is listed.
+kustomization = yaml.safe_load(open("grafana/kustomization.yaml"))
+listed = {f for g in kustomization.get("configMapGenerator", []) for f in g.get("files", [])}
+shipped = {os.path.relpath(p, "grafana") for p in glob.glob("grafana/dashboards/*.json")}
+for missing in sorted(shipped - listed):
+    problems.append(f"grafana/{missing} is not in grafana/kustomization.yaml")
+exists(os.path.join(root, "grafana/provisioning"), "grafana provisioning")
+
+# The compose Prometheus scrapes the jobs of config/prometheus.yml, with the same paths.
+def jobs(path):
+    config = yaml.safe_load(open(path))
+    return {j["job_name"]: j.get("metrics_path", "/metrics") for j in config["scrape_configs"]}
+
+if jobs("config/prometheus-compose.yml") != jobs("config/prometheus.yml"):
+    problems.append(
+        "config/prometheus-compose.yml scrapes other jobs than config/prometheus.yml: "
+        f"{jobs('config/prometheus-compose.yml')} vs {jobs('config/prometheus.yml')}"
+    )
+
+for p in problems:
+    print("      " + p)
+sys.exit(1 if problems else 0)
+PYTHON
+  pass "every file that docker-compose.yml, the Dockerfile and the manifests refer to exists"
+else
+  fail "files referred to by docker-compose.yml, the Dockerfile or the manifests"
+fi
+
+echo "deploy: ${passed} passed, ${failed} failed"
+((failed == 0))

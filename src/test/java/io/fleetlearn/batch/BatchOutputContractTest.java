@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.testing.JsonSchemaCheck;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
@@ -17,8 +18,6 @@ import io.fleetlearn.training.XgbTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,45 +78,9 @@ class BatchOutputContractTest {
     return JSON.readTree(Files.readAllBytes(Path.of("config", file)));
   }
 
-  /** Problems of {@code value} against the object and array parts of {@code schema}. */
-  private static List<String> check(JsonNode schema, JsonNode value, String path, JsonNode root) {
-    List<String> problems = new ArrayList<>();
-    if (schema.has("$ref")) {
-      String ref = schema.get("$ref").asText();
-      schema = root.at(ref.substring(ref.indexOf('#') + 1));
-    }
-    if (value.isArray() && schema.has("items")) {
-      for (int i = 0; i < value.size(); i++) {
-        problems.addAll(check(schema.get("items"), value.get(i), path + "[" + i + "]", root));
-      }
-      return problems;
-    }
-    if (!value.isObject()) {
-      return problems;
-    }
-    for (JsonNode r : schema.path("required")) {
-      if (!value.has(r.asText())) {
-        problems.add(path + "." + r.asText() + " is required but missing");
-      }
-    }
-    JsonNode props = schema.path("properties");
-    JsonNode additional = schema.get("additionalProperties");
-    for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (props.has(f)) {
-        problems.addAll(check(props.get(f), value.get(f), path + "." + f, root));
-      } else if (additional != null && additional.isObject()) {
-        problems.addAll(check(additional, value.get(f), path + "." + f, root));
-      } else if (schema.has("properties")) {
-        problems.add(path + "." + f + " is written but not documented");
-      }
-    }
-    return problems;
-  }
-
   private static void assertMatches(String schemaFile, JsonNode value) throws Exception {
     JsonNode s = schema(schemaFile);
-    List<String> problems = check(s, value, "$", s);
+    List<String> problems = JsonSchemaCheck.problems(s, value);
     assertTrue(problems.isEmpty(), schemaFile + ": " + problems + "\n" + value.toPrettyString());
   }
 

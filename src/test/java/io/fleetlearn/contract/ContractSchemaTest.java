@@ -14,14 +14,13 @@ import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.testing.JsonSchemaCheck;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.XgbTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -36,36 +35,6 @@ class ContractSchemaTest {
 
   private static JsonNode schema(String file) throws Exception {
     return JSON.readTree(Files.readAllBytes(Path.of("config", file)));
-  }
-
-  /** Problems of {@code value} against the object parts of {@code schema}. */
-  private static List<String> check(JsonNode schema, JsonNode value, String path, JsonNode root) {
-    List<String> problems = new ArrayList<>();
-    if (schema.has("$ref")) {
-      String ref = schema.get("$ref").asText();
-      schema = root.at(ref.substring(ref.indexOf('#') + 1));
-    }
-    if (!value.isObject()) {
-      return problems;
-    }
-    for (JsonNode r : schema.path("required")) {
-      if (!value.has(r.asText())) {
-        problems.add(path + "." + r.asText() + " is required but missing");
-      }
-    }
-    JsonNode props = schema.path("properties");
-    JsonNode additional = schema.get("additionalProperties");
-    for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (props.has(f)) {
-        problems.addAll(check(props.get(f), value.get(f), path + "." + f, root));
-      } else if (additional != null && additional.isObject()) {
-        problems.addAll(check(additional, value.get(f), path + "." + f, root));
-      } else if (schema.has("properties")) {
-        problems.add(path + "." + f + " is published but not documented");
-      }
-    }
-    return problems;
   }
 
   private static WindowSample sample(long seed, double shift) {
@@ -113,7 +82,7 @@ class ContractSchemaTest {
     JsonNode schema = schema("model-update.schema.json");
     for (ModelUpdate u : List.of(promoted, skipped)) {
       JsonNode v = JSON.readTree(u.toJson());
-      assertEquals(List.of(), check(schema, v, "$", schema), u.toString());
+      assertEquals(List.of(), JsonSchemaCheck.problems(schema, v), u.toString());
     }
     JsonNode v = JSON.readTree(promoted.toJson());
     assertEquals("xgboost-ubj", v.at("/model/format").asText());
@@ -138,7 +107,8 @@ class ContractSchemaTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) schema.path("properties"))
         .set("championOnWindow", metrics);
     for (DriftReport r : List.of(drifted, none)) {
-      assertEquals(List.of(), check(schema, JSON.readTree(r.toJson()), "$", schema), r.toString());
+      assertEquals(
+          List.of(), JsonSchemaCheck.problems(schema, JSON.readTree(r.toJson())), r.toString());
     }
   }
 

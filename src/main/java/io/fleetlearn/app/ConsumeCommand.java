@@ -27,8 +27,7 @@ final class ConsumeCommand {
   private ConsumeCommand() {}
 
   static int run(String[] args, PrintStream out) throws IOException {
-    ConsumeOptions o =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(ConsumeOptions.class);
+    ConsumeOptions o = PipelineOptionsFactory.fromArgs(args).as(ConsumeOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
     long durationMillis = Durations.parse(o.getDuration()).getMillis();
     AtomicBoolean stop = new AtomicBoolean();

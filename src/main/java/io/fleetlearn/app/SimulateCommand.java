@@ -16,8 +16,7 @@ final class SimulateCommand {
   private SimulateCommand() {}
 
   static int run(String[] args, PrintStream out) throws Exception {
-    SimulatorOptions o =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(SimulatorOptions.class);
+    SimulatorOptions o = PipelineOptionsFactory.fromArgs(args).as(SimulatorOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
     KafkaReadiness.await(
         kafka,

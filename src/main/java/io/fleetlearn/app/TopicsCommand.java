@@ -19,8 +19,7 @@ final class TopicsCommand {
   private TopicsCommand() {}
 
   static int run(String[] args, PrintStream out) throws Exception {
-    TopicsOptions o =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(TopicsOptions.class);
+    TopicsOptions o = PipelineOptionsFactory.fromArgs(args).as(TopicsOptions.class);
     if (o.getBootstrapServers().isBlank()) {
       throw new IllegalArgumentException("--bootstrapServers is required");
     }

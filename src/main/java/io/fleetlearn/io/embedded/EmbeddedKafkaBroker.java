@@ -318,7 +318,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS");
     command.addAll(builder.jvmArguments);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    // The broker runs in its data directory: relative classpath entries (java -jar
+    // target/fleetlearn.jar) must be made absolute first.
+    command.add(absoluteClassPath(System.getProperty("java.class.path")));
     return command;
   }
 
@@ -774,5 +776,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  static String absoluteClassPath(String classPath) {
+    StringBuilder b = new StringBuilder();
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      if (b.length() > 0) {
+        b.append(java.io.File.pathSeparatorChar);
+      }
+      b.append(java.nio.file.Path.of(entry).toAbsolutePath());
+    }
+    return b.toString();
   }
 }

@@ -5,6 +5,9 @@ import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PipelineMetrics;
+import io.fleetlearn.monitor.FleetMonitor;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.sim.SimulatorRunner;
@@ -88,6 +91,8 @@ final class DemoCommand {
     long started = System.currentTimeMillis();
     PipelineResult job = null;
     EmbeddedKafkaBroker broker = null;
+    PipelineMetrics metrics = null;
+    FleetMonitor monitor = null;
     try {
       out.println("Starting a Kafka broker (KRaft, 127.0.0.1) in " + dir + " ...");
       broker =
@@ -111,6 +116,25 @@ final class DemoCommand {
           "Pipeline: %s windows on the embedded Flink runner (parallelism %s); the first models"
               + " appear when the first window closes.%n%n",
           o.getWindowSize(), parallelism > 0 ? Integer.toString(parallelism) : "= cores");
+      MetricsConfig metricsConfig = RetrainingJob.config(o).metrics();
+      // Held for the whole demo, so the endpoint stays put while the job's tasks come and go.
+      metrics = PipelineMetrics.acquire(metricsConfig);
+      try {
+        monitor = FleetMonitor.start(kafka, MonitorCommand.config(o));
+      } catch (IOException e) {
+        out.println("Fleet monitor not started: " + e.getMessage() + " (see --monitorPorts)");
+      }
+      out.printf(
+          "Metrics (Prometheus format): pipeline %s, fleet monitor %s%n"
+              + "Scrape them with Prometheus (config/prometheus.yml) and open the Grafana dashboards"
+              + " of grafana/ (docs/observability.md).%n%n",
+          metrics
+              .endpointUrl()
+              .orElse(
+                  metricsConfig.enabled()
+                      ? "not exposed (no free port in " + metricsConfig.ports() + ")"
+                      : "off"),
+          monitor == null ? "not running" : monitor.url());
       try (var producer = SimulatorFactory.producer(kafka);
           SimulatorRunner sim =
               SimulatorFactory.runner(producer, o.getSensorEventsTopic(), simConfig);
@@ -178,6 +202,12 @@ final class DemoCommand {
         } catch (IOException | RuntimeException e) {
           out.println("Cancelling the job: " + e.getMessage());
         }
+      }
+      if (monitor != null) {
+        monitor.close();
+      }
+      if (metrics != null) {
+        metrics.release();
       }
       if (broker != null) {
         broker.close();

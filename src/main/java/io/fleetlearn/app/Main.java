@@ -5,6 +5,8 @@ import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
 import io.fleetlearn.app.options.KafkaOptions;
+import io.fleetlearn.app.options.MetricsOptions;
+import io.fleetlearn.app.options.MonitorOptions;
 import io.fleetlearn.app.options.SimulatorOptions;
 import io.fleetlearn.app.options.TopicsOptions;
 import io.fleetlearn.app.options.TrainingOptions;
@@ -20,7 +22,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume|train [--option=value ...]
+ * java -jar fleetlearn.jar demo|run|simulate|consume|train|monitor [--option=value ...]
  * </pre>
  */
 public final class Main {
@@ -43,6 +45,8 @@ public final class Main {
           "  topics    create the product's topics (or those of a KafkaTopic YAML file) and exit",
           "  train     train one model per entity from history files (CSV/JSONL) in a batch job;",
           "            optionally publish them on model-updates as version-1 champions",
+          "  monitor   export per-machine and fleet gauges from an existing Kafka's model-updates",
+          "            and drift-metrics topics for Prometheus",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -90,6 +94,8 @@ public final class Main {
                 WindowingOptions.class,
                 TrainingOptions.class,
                 EventOptions.class,
+                MetricsOptions.class,
+                MonitorOptions.class,
                 FlinkPipelineOptions.class)
             : DemoCommand.run(rest, out);
       case "run":
@@ -102,6 +108,7 @@ public final class Main {
                 WindowingOptions.class,
                 TrainingOptions.class,
                 EventOptions.class,
+                MetricsOptions.class,
                 FlinkPipelineOptions.class)
             : RunCommand.run(rest, out);
       case "simulate":
@@ -120,6 +127,10 @@ public final class Main {
         return help
             ? help(out, "train", TRAIN_HELP, BatchTrainOptions.class, FlinkPipelineOptions.class)
             : TrainCommand.run(rest, out);
+      case "monitor":
+        return help
+            ? help(out, "monitor", MONITOR_HELP, MonitorOptions.class, KafkaOptions.class)
+            : MonitorCommand.run(rest, out);
       default:
         out.println("Unknown command: " + command + "\n\n" + USAGE);
         return 2;
@@ -145,6 +156,10 @@ public final class Main {
           + "config/kafka/topics.yaml), or the standard topics. Existing topics are left alone.";
   private static final String CONSUME_HELP =
       "Prints the records of the model-updates topic as readable lines.";
+  private static final String MONITOR_HELP =
+      "Reads the model-updates and drift-metrics topics of an existing Kafka (--bootstrapServers\n"
+          + "is required) and serves per-machine gauges for the --worstMachines worst machines (and\n"
+          + "--watchMachines) plus fleet aggregates on http://127.0.0.1:9260/metrics until Ctrl-C.";
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"

@@ -11,6 +11,7 @@ import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
 import io.fleetlearn.pipeline.RetrainingConfig;
@@ -105,6 +106,8 @@ public final class RetrainingJob {
                 o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
         .stateRetention(Durations.parse(o.getStateRetention()))
         .drift(new DriftThresholds(o.getPsiWarn(), o.getPsiDrift(), o.getMinDriftEvents()))
+        .metrics(
+            MetricsConfig.of(o.getMetricsEnabled(), o.getMetricsBindAddress(), o.getMetricsPorts()))
         .build();
   }
 

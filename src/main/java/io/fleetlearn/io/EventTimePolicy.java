@@ -2,6 +2,7 @@ package io.fleetlearn.io;
 
 import io.fleetlearn.event.ParseResult;
 import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.metrics.SourceProgress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,10 @@ import org.joda.time.Instant;
  *
  * Records that fail validation do not move the watermark (a far-future timestamp would otherwise
  * close every open window).
+ *
+ * <p>Each time the reader asks for the watermark, the policy also leaves the partition's watermark,
+ * largest event time and backlog in {@link SourceProgress}, where the workers' lag gauges read
+ * them.
  */
 final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   /** Largest event time per (job instance, topic), shared by the partitions read in this JVM. */
@@ -40,6 +45,7 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final long maxDelayMillis;
   private final long idleTimeoutMillis;
   private final AtomicLong sharedMax;
+  private final String progressKey;
   private long partitionMax = Long.MIN_VALUE;
   private long lastRecordWallMillis;
   private Instant watermark;
@@ -49,11 +55,13 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       Duration maxDelay,
       Duration idleTimeout,
       String sharedKey,
+      String progressKey,
       Optional<Instant> previousWatermark) {
     this.parser = parser;
     this.maxDelayMillis = maxDelay.getMillis();
     this.idleTimeoutMillis = idleTimeout.getMillis();
     this.sharedMax = SHARED_MAX.computeIfAbsent(sharedKey, k -> new AtomicLong(Long.MIN_VALUE));
+    this.progressKey = progressKey;
     this.watermark = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
     this.lastRecordWallMillis = System.currentTimeMillis();
   }
@@ -90,7 +98,29 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     if (candidate != Long.MIN_VALUE && candidate > watermark.getMillis()) {
       watermark = new Instant(candidate);
     }
+    SourceProgress.report(
+        progressKey,
+        watermark.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)
+            ? watermark.getMillis()
+            : SourceProgress.UNKNOWN,
+        partitionMax,
+        backlog(ctx));
     return watermark;
+  }
+
+  /**
+   * The partition's backlog in records. KafkaIO refreshes a partition's end offset about once a
+   * second and reports "unknown" (-1) whenever the reader has meanwhile read past it; once an end
+   * offset has been fetched, that means the reader is caught up, so 0.
+   */
+  static long backlog(PartitionContext ctx) {
+    long b = ctx.getMessageBacklog();
+    if (b < 0
+        && ctx.getBacklogCheckTime() != null
+        && ctx.getBacklogCheckTime().isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
+      return 0;
+    }
+    return b;
   }
 
   /** Creates one policy per partition; all policies of one factory share their event-time max. */
@@ -112,7 +142,12 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     public TimestampPolicy<byte[], byte[]> createTimestampPolicy(
         TopicPartition tp, Optional<Instant> previousWatermark) {
       return new EventTimePolicy(
-          parser, maxDelay, idleTimeout, instanceId + "/" + tp.topic(), previousWatermark);
+          parser,
+          maxDelay,
+          idleTimeout,
+          instanceId + "/" + tp.topic(),
+          instanceId + "/" + tp,
+          previousWatermark);
     }
   }
 }

@@ -63,7 +63,8 @@ public final class ModelRegistry
                             new DriftDetector(config.schema().names(), config.drift()),
                             config.stateRetention(),
                             MODEL_UPDATES,
-                            DRIFT_REPORTS))
+                            DRIFT_REPORTS,
+                            config.metrics()))
                     .withOutputTags(MODEL_UPDATES, TupleTagList.of(DRIFT_REPORTS)));
     out.get(MODEL_UPDATES).setCoder(ModelUpdateCoder.of());
     out.get(DRIFT_REPORTS).setCoder(DriftReportCoder.of());

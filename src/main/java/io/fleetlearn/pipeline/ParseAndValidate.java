@@ -6,6 +6,7 @@ import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventCoder;
 import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.metrics.MetricsConfig;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -23,9 +24,16 @@ public final class ParseAndValidate extends PTransform<PCollection<RawRecord>, P
       new TupleTag<DeadLetter>("deadLetters") {};
 
   private final SensorEventParser parser;
+  private final MetricsConfig metrics;
 
   public ParseAndValidate(SensorEventParser parser) {
+    this(parser, MetricsConfig.disabled());
+  }
+
+  /** Also counts records read, accepted and dead-lettered (by reason) in the JVM's metrics. */
+  public ParseAndValidate(SensorEventParser parser, MetricsConfig metrics) {
     this.parser = parser;
+    this.metrics = metrics;
   }
 
   @Override
@@ -33,7 +41,7 @@ public final class ParseAndValidate extends PTransform<PCollection<RawRecord>, P
     PCollectionTuple out =
         input.apply(
             "ParseSensorEvent",
-            ParDo.of(new ParseSensorEventFn(parser, DEAD_LETTERS))
+            ParDo.of(new ParseSensorEventFn(parser, DEAD_LETTERS, metrics))
                 .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS)));
     out.get(ACCEPTED).setCoder(SensorEventCoder.of());
     out.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());

@@ -6,6 +6,8 @@ import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.RejectReason;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PipelineMetrics;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -26,21 +28,40 @@ final class ParseSensorEventFn extends DoFn<RawRecord, SensorEvent> {
   private final Counter read = Metrics.counter("fleetlearn", "events_read");
   private final Counter accepted = Metrics.counter("fleetlearn", "events_accepted");
   private final Counter deadLettered = Metrics.counter("fleetlearn", "events_dead_lettered");
+  private final MetricsConfig metricsConfig;
+  private transient PipelineMetrics metrics;
 
-  ParseSensorEventFn(SensorEventParser parser, TupleTag<DeadLetter> deadLetters) {
+  ParseSensorEventFn(
+      SensorEventParser parser, TupleTag<DeadLetter> deadLetters, MetricsConfig metricsConfig) {
     this.parser = parser;
     this.deadLetters = deadLetters;
+    this.metricsConfig = metricsConfig;
+  }
+
+  @Setup
+  public void setup() {
+    metrics = PipelineMetrics.acquire(metricsConfig);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (metrics != null) {
+      metrics.release();
+      metrics = null;
+    }
   }
 
   @ProcessElement
   public void process(@Element RawRecord r, @Timestamp Instant ts, MultiOutputReceiver out) {
     read.inc();
+    metrics.eventRead();
     ParseResult p;
     try {
       p = parser.parse(r.value(), r.recordTimestampMillis());
     } catch (RuntimeException e) {
       // The parser is built never to throw; this keeps the promise even if it one day does.
       deadLettered.inc();
+      metrics.deadLettered(RejectReason.INTERNAL_ERROR);
       out.get(deadLetters)
           .output(
               new DeadLetter(
@@ -54,10 +75,12 @@ final class ParseSensorEventFn extends DoFn<RawRecord, SensorEvent> {
     }
     if (p.isAccepted()) {
       accepted.inc();
+      metrics.eventAccepted();
       SensorEvent e = p.event();
       out.get(ParseAndValidate.ACCEPTED).outputWithTimestamp(e, new Instant(e.timestampMillis()));
     } else {
       deadLettered.inc();
+      metrics.deadLettered(p.reason());
       Metrics.counter("fleetlearn", "dead_letters_" + p.reason().name()).inc();
       out.get(deadLetters)
           .output(

@@ -34,7 +34,8 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
     PCollectionTuple parsed =
         records.apply(
             "ParseAndValidate",
-            new ParseAndValidate(new SensorEventParser(config.schema(), config.limits())));
+            new ParseAndValidate(
+                new SensorEventParser(config.schema(), config.limits()), config.metrics()));
     PCollectionTuple registry =
         parsed
             .get(ParseAndValidate.ACCEPTED)

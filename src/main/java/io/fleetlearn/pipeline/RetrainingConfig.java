@@ -3,6 +3,7 @@ package io.fleetlearn.pipeline;
 import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.training.TrainingParams;
 import java.io.Serializable;
@@ -10,8 +11,9 @@ import org.joda.time.Duration;
 
 /**
  * Everything the per-machine retraining transforms need, independent of where events come from: the
- * feature schema, input limits, windowing, reservoir size, training parameters and promotion
- * policy. Built from pipeline options by the app, or directly by tests.
+ * feature schema, input limits, windowing, reservoir size, training parameters, promotion policy,
+ * and where the workers expose their metrics. Built from pipeline options by the app, or directly
+ * by tests (where the metrics endpoint is off by default).
  */
 public final class RetrainingConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,6 +28,7 @@ public final class RetrainingConfig implements Serializable {
   private final PromotionPolicy promotion;
   private final Duration stateRetention;
   private final DriftThresholds drift;
+  private final MetricsConfig metrics;
 
   private RetrainingConfig(Builder b) {
     if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
@@ -44,6 +47,7 @@ public final class RetrainingConfig implements Serializable {
     this.promotion = b.promotion;
     this.stateRetention = b.stateRetention;
     this.drift = b.drift;
+    this.metrics = b.metrics;
   }
 
   public static Builder builder() {
@@ -90,6 +94,10 @@ public final class RetrainingConfig implements Serializable {
     return drift;
   }
 
+  public MetricsConfig metrics() {
+    return metrics;
+  }
+
   /** Builder; defaults match the documented option defaults. */
   public static final class Builder {
     private FeatureSchema schema = FeatureSchema.defaults();
@@ -102,6 +110,12 @@ public final class RetrainingConfig implements Serializable {
     private PromotionPolicy promotion = PromotionPolicy.defaults();
     private Duration stateRetention = Duration.standardDays(7);
     private DriftThresholds drift = DriftThresholds.defaults();
+    private MetricsConfig metrics = MetricsConfig.disabled();
+
+    public Builder metrics(MetricsConfig v) {
+      metrics = v;
+      return this;
+    }
 
     public Builder drift(DriftThresholds v) {
       drift = v;

@@ -1,6 +1,8 @@
 package io.fleetlearn.pipeline;
 
 import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PipelineMetrics;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
@@ -20,9 +22,25 @@ final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<Strin
   private final Counter skipped = Metrics.counter("fleetlearn", "models_skipped");
   private final Counter emptyPanes = Metrics.counter("fleetlearn", "empty_panes_ignored");
   private final Distribution trainingMillis = Metrics.distribution("fleetlearn", "training_millis");
+  private final MetricsConfig metricsConfig;
+  private transient PipelineMetrics metrics;
 
-  TrainOnWindowCloseFn(XgbTrainer trainer) {
+  TrainOnWindowCloseFn(XgbTrainer trainer, MetricsConfig metricsConfig) {
     this.trainer = trainer;
+    this.metricsConfig = metricsConfig;
+  }
+
+  @Setup
+  public void setup() {
+    metrics = PipelineMetrics.acquire(metricsConfig);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (metrics != null) {
+      metrics.release();
+      metrics = null;
+    }
   }
 
   @ProcessElement
@@ -38,14 +56,16 @@ final class TrainOnWindowCloseFn extends DoFn<KV<String, WindowSample>, KV<Strin
       return;
     }
     windowsClosed.inc();
+    boolean late = pane.getTiming() == PaneInfo.Timing.LATE;
+    metrics.windowClosed(late, window.end().getMillis());
     TrainingResult r = trainer.train(e.getValue());
     if (r.isTrained()) {
       trained.inc();
       trainingMillis.update(r.trainingMillis());
+      metrics.modelTrained(r.trainingMillis(), r.model().length);
     } else {
       skipped.inc();
     }
-    boolean late = pane.getTiming() == PaneInfo.Timing.LATE;
     out.output(
         KV.of(
             e.getKey(),

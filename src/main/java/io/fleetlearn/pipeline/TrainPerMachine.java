@@ -38,7 +38,7 @@ public final class TrainPerMachine
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
         .apply(
             "TrainOnWindowClose",
-            ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()))))
+            ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()), config.metrics())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
   }
 }

@@ -5,6 +5,8 @@ import io.fleetlearn.drift.DriftDetector;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.event.FeatureSchema;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PipelineMetrics;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.TrainingParams;
@@ -52,6 +54,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final Duration retention;
   private final TupleTag<ModelUpdate> updatesTag;
   private final TupleTag<DriftReport> driftTag;
+  private final MetricsConfig metricsConfig;
+  private transient PipelineMetrics metrics;
 
   private final Counter promoted = Metrics.counter("fleetlearn", "models_promoted");
   private final Counter rejected = Metrics.counter("fleetlearn", "models_rejected");
@@ -73,7 +77,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       DriftDetector drift,
       Duration retention,
       TupleTag<ModelUpdate> updatesTag,
-      TupleTag<DriftReport> driftTag) {
+      TupleTag<DriftReport> driftTag,
+      MetricsConfig metricsConfig) {
     this.schema = schema;
     this.params = params;
     this.policy = policy;
@@ -81,6 +86,20 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     this.retention = retention;
     this.updatesTag = updatesTag;
     this.driftTag = driftTag;
+    this.metricsConfig = metricsConfig;
+  }
+
+  @Setup
+  public void setup() {
+    metrics = PipelineMetrics.acquire(metricsConfig);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (metrics != null) {
+      metrics.release();
+      metrics = null;
+    }
   }
 
   @ProcessElement
@@ -116,6 +135,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     if (report.drifted()) {
       drifting.inc();
     }
+    metrics.driftReport(report.status());
     out.get(driftTag).output(report);
 
     ChampionState next = decide(o, champion, championScores, championProblem, out);
@@ -180,7 +200,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     if (next != null) {
       u.version(next.version()).model(next.model(), next.windowStart(), next.windowEnd());
     }
-    out.get(updatesTag).output(u.build());
+    ModelUpdate update = u.build();
+    metrics.modelDecision(update.status());
+    out.get(updatesTag).output(update);
     return next;
   }
 

@@ -1,0 +1,83 @@
+package io.fleetlearn.app;
+
+import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.app.options.MonitorOptions;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.metrics.PortRange;
+import io.fleetlearn.monitor.FleetMonitor;
+import io.fleetlearn.monitor.MonitorConfig;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * {@code monitor}: the fleet monitor against an existing Kafka, until Ctrl-C. Per-machine gauges
+ * for the worst machines and fleet aggregates, in the Prometheus format.
+ */
+final class MonitorCommand {
+  private MonitorCommand() {}
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    // No withValidation(): it resolves a default runner, and the monitor runs no pipeline (the
+    // shaded jar has no DirectRunner). Unknown flags are still refused by fromArgs.
+    MonitorOptions o = PipelineOptionsFactory.fromArgs(args).as(MonitorOptions.class);
+    KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    MonitorConfig config = config(o);
+    FleetMonitor monitor;
+    try {
+      monitor = FleetMonitor.start(kafka, config);
+    } catch (BindException e) {
+      out.println("Cannot start the fleet monitor: " + e.getMessage() + " (see --monitorPorts)");
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopped.countDown();
+                  try {
+                    closed.await(15, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    try (monitor) {
+      out.printf(
+          "Fleet monitor: %s (worst %d machines%s; reading %s and %s). Ctrl-C stops it.%n",
+          monitor.url(),
+          config.worstMachines(),
+          config.watchMachines().isEmpty() ? "" : " + watch list " + config.watchMachines(),
+          config.modelUpdatesTopic(),
+          config.driftMetricsTopic());
+      stopped.await();
+    } finally {
+      closed.countDown();
+    }
+    return 0;
+  }
+
+  /** The monitor's configuration from options. */
+  static MonitorConfig config(MonitorOptions o) {
+    Set<String> watch = new LinkedHashSet<>();
+    Arrays.stream(o.getWatchMachines().split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .forEach(watch::add);
+    return new MonitorConfig(
+        o.getModelUpdatesTopic(),
+        o.getDriftMetricsTopic(),
+        o.getWorstMachines(),
+        watch,
+        o.getMonitorBindAddress(),
+        PortRange.parse(o.getMonitorPorts()),
+        Duration.ofMillis(Durations.parse(o.getMonitorRefreshInterval()).getMillis()));
+  }
+}

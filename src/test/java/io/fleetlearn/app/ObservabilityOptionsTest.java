@@ -1,0 +1,98 @@
+package io.fleetlearn.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetlearn.app.options.DemoOptions;
+import io.fleetlearn.app.options.MonitorOptions;
+import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PortRange;
+import io.fleetlearn.monitor.MonitorConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+class ObservabilityOptionsTest {
+  @Test
+  void workersExposeMetricsOnLoopbackInTheDefaultPortRange() {
+    RetrainingOptions o = RetrainingJob.parseOptions(new String[0], RetrainingOptions.class);
+    assertEquals(
+        MetricsConfig.endpoint("127.0.0.1", "9250-9259"), RetrainingJob.config(o).metrics());
+  }
+
+  @Test
+  void metricsFlagsReachTheDoFnsConfig() {
+    RetrainingOptions o =
+        RetrainingJob.parseOptions(
+            new String[] {"--metricsBindAddress=0.0.0.0", "--metricsPorts=9300-9303"},
+            RetrainingOptions.class);
+    MetricsConfig c = RetrainingJob.config(o).metrics();
+    assertTrue(c.enabled());
+    assertEquals("0.0.0.0", c.bindAddress());
+    assertEquals(PortRange.of(9300, 9303), c.ports());
+    RetrainingOptions off =
+        RetrainingJob.parseOptions(
+            new String[] {"--metricsEnabled=false"}, RetrainingOptions.class);
+    assertFalse(RetrainingJob.config(off).metrics().enabled());
+    RetrainingOptions bad =
+        RetrainingJob.parseOptions(new String[] {"--metricsPorts=nine"}, RetrainingOptions.class);
+    assertThrows(IllegalArgumentException.class, () -> RetrainingJob.config(bad));
+  }
+
+  @Test
+  void monitorFlagsBuildItsConfig() {
+    MonitorOptions o =
+        PipelineOptionsFactory.fromArgs(
+                "--worstMachines=5",
+                "--watchMachines=press-017, press-003,",
+                "--monitorPorts=9400-9401",
+                "--monitorRefreshInterval=2s",
+                "--modelUpdatesTopic=mu",
+                "--driftMetricsTopic=dm")
+            .as(MonitorOptions.class);
+    MonitorConfig c = MonitorCommand.config(o);
+    assertEquals(5, c.worstMachines());
+    assertEquals(Set.of("press-017", "press-003"), c.watchMachines());
+    assertEquals(PortRange.of(9400, 9401), c.ports());
+    assertEquals("127.0.0.1", c.bindAddress());
+    assertEquals(Duration.ofSeconds(2), c.refreshInterval());
+    assertEquals("mu", c.modelUpdatesTopic());
+    assertEquals("dm", c.driftMetricsTopic());
+
+    MonitorConfig d =
+        MonitorCommand.config(PipelineOptionsFactory.fromArgs().as(MonitorOptions.class));
+    assertEquals(20, d.worstMachines());
+    assertEquals(PortRange.of(9260, 9260), d.ports());
+  }
+
+  @Test
+  void theDemoAcceptsPipelineMetricsAndMonitorFlagsTogether() {
+    DemoOptions o =
+        RetrainingJob.parseOptions(
+            DemoCommand.withDemoDefaults(
+                new String[] {"--metricsPorts=0", "--monitorPorts=0", "--worstMachines=3"}),
+            DemoOptions.class);
+    assertEquals("0", o.getMetricsPorts());
+    assertEquals(3, MonitorCommand.config(o).worstMachines());
+  }
+
+  @Test
+  void helpListsTheMonitorCommandAndItsOptions() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    assertEquals(0, Main.run(new String[] {"--help"}, out));
+    assertEquals(0, Main.run(new String[] {"monitor", "--help"}, out));
+    assertEquals(0, Main.run(new String[] {"run", "--help"}, out));
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("  monitor "), text);
+    assertTrue(text.contains("--worstMachines"), text);
+    assertTrue(text.contains("--metricsPorts"), text);
+  }
+}

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
@@ -25,6 +26,11 @@ import org.joda.time.Instant;
  *   <li>A partition that is caught up (no backlog) and has delivered nothing for {@code
  *       idleTimeout} of wall-clock time stops holding the others back: it follows the largest event
  *       time seen on any partition of the same topic in this JVM, minus the out-of-orderness.
+ *   <li>No partition read in this JVM runs ahead of another: each reports the smallest watermark of
+ *       the partitions of the same topic that this JVM reads (those that reported in the last
+ *       {@link #STALE_AFTER_MILLIS} ms). Flink's source reader combines only the watermarks of
+ *       partitions that have already emitted a record, so without this a partition whose consumer
+ *       starts a second later than its neighbour's would find its backlog's windows already closed.
  *   <li>Wall-clock time never enters a watermark, so replaying months-old history closes its
  *       windows in event-time order, and a job that starts before any data arrives fires nothing
  *       early.
@@ -38,16 +44,28 @@ import org.joda.time.Instant;
  * them.
  */
 final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
-  /** Largest event time per (job instance, topic), shared by the partitions read in this JVM. */
-  private static final Map<String, AtomicLong> SHARED_MAX = new ConcurrentHashMap<>();
+  /**
+   * A partition that has not reported its watermark for this long no longer holds the others back
+   * (its reader was closed, or moved to another JVM after a failover). Readers report several times
+   * a second.
+   */
+  static final long STALE_AFTER_MILLIS = 15_000;
+
+  /** Per (job instance, topic): what the partitions read in this JVM share. */
+  private static final Map<String, TopicGroup> GROUPS = new ConcurrentHashMap<>();
 
   private final SensorEventParser parser;
   private final long maxDelayMillis;
   private final long idleTimeoutMillis;
-  private final AtomicLong sharedMax;
+  private final LongSupplier wallClock;
+  private final TopicGroup group;
   private final String progressKey;
   private long partitionMax = Long.MIN_VALUE;
   private long lastRecordWallMillis;
+
+  /** This partition's own watermark, before the other partitions' are taken into account. */
+  private long ownWatermark;
+
   private Instant watermark;
 
   EventTimePolicy(
@@ -57,24 +75,45 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       String sharedKey,
       String progressKey,
       Optional<Instant> previousWatermark) {
+    this(
+        parser,
+        maxDelay,
+        idleTimeout,
+        sharedKey,
+        progressKey,
+        previousWatermark,
+        System::currentTimeMillis);
+  }
+
+  EventTimePolicy(
+      SensorEventParser parser,
+      Duration maxDelay,
+      Duration idleTimeout,
+      String sharedKey,
+      String progressKey,
+      Optional<Instant> previousWatermark,
+      LongSupplier wallClock) {
     this.parser = parser;
     this.maxDelayMillis = maxDelay.getMillis();
     this.idleTimeoutMillis = idleTimeout.getMillis();
-    this.sharedMax = SHARED_MAX.computeIfAbsent(sharedKey, k -> new AtomicLong(Long.MIN_VALUE));
+    this.wallClock = wallClock;
+    this.group = GROUPS.computeIfAbsent(sharedKey, k -> new TopicGroup());
     this.progressKey = progressKey;
     this.watermark = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
-    this.lastRecordWallMillis = System.currentTimeMillis();
+    this.ownWatermark = watermark.getMillis();
+    this.lastRecordWallMillis = wallClock.getAsLong();
+    group.report(progressKey, ownWatermark, lastRecordWallMillis);
   }
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
-    lastRecordWallMillis = System.currentTimeMillis();
+    lastRecordWallMillis = wallClock.getAsLong();
     ParseResult p = parser.parse(record.getKV().getValue(), record.getTimestamp());
     if (p.isAccepted()) {
       long t = p.event().timestampMillis();
       if (t > partitionMax) {
         partitionMax = t;
-        sharedMax.accumulateAndGet(t, Math::max);
+        group.max.accumulateAndGet(t, Math::max);
       }
       return new Instant(t);
     }
@@ -84,19 +123,21 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
 
   @Override
   public Instant getWatermark(PartitionContext ctx) {
+    long now = wallClock.getAsLong();
     long candidate =
         partitionMax == Long.MIN_VALUE ? Long.MIN_VALUE : partitionMax - maxDelayMillis;
-    boolean idle =
-        ctx.getMessageBacklog() == 0
-            && System.currentTimeMillis() - lastRecordWallMillis >= idleTimeoutMillis;
+    boolean idle = backlog(ctx) == 0 && now - lastRecordWallMillis >= idleTimeoutMillis;
     if (idle) {
-      long shared = sharedMax.get();
+      long shared = group.max.get();
       if (shared != Long.MIN_VALUE) {
         candidate = Math.max(candidate, shared - maxDelayMillis);
       }
     }
-    if (candidate != Long.MIN_VALUE && candidate > watermark.getMillis()) {
-      watermark = new Instant(candidate);
+    ownWatermark = Math.max(ownWatermark, candidate);
+    group.report(progressKey, ownWatermark, now);
+    long low = group.lowestWatermark(now);
+    if (low > watermark.getMillis()) {
+      watermark = new Instant(low);
     }
     SourceProgress.report(
         progressKey,
@@ -121,6 +162,30 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       return 0;
     }
     return b;
+  }
+
+  /** The partitions of one topic that one job instance reads in this JVM. */
+  private static final class TopicGroup {
+    /** Largest valid event time delivered by any of them. */
+    final AtomicLong max = new AtomicLong(Long.MIN_VALUE);
+
+    /** Per partition: its own watermark and when it reported it (wall clock). */
+    private final Map<String, long[]> reports = new ConcurrentHashMap<>();
+
+    void report(String partition, long ownWatermark, long nowMillis) {
+      reports.put(partition, new long[] {ownWatermark, nowMillis});
+    }
+
+    /** The smallest own watermark among the partitions that reported recently. */
+    long lowestWatermark(long nowMillis) {
+      long low = Long.MAX_VALUE;
+      for (long[] r : reports.values()) {
+        if (nowMillis - r[1] < STALE_AFTER_MILLIS) {
+          low = Math.min(low, r[0]);
+        }
+      }
+      return low;
+    }
   }
 
   /** Creates one policy per partition; all policies of one factory share their event-time max. */

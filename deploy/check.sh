@@ -6,8 +6,8 @@
 #   4. every file that docker-compose.yml, the Dockerfile and the manifests refer to exists, every
 #      Grafana dashboard is shipped to Kubernetes, and the compose Prometheus config scrapes the same
 #      jobs as config/prometheus.yml.
-# Installs what it needs with apt-get (docker-compose, python3-yaml). Run from anywhere; .ci/run runs it
-# after `mvn -B verify`, so the job jar the image copies exists.
+# Installs what it needs with apt-get (docker-compose, python3-yaml). Run from anywhere; `mvn -B verify`
+# runs it (DeploymentFilesIT) after `package`, so the job jar the image copies exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

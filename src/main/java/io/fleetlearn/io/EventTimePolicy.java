@@ -25,7 +25,11 @@ import org.joda.time.Instant;
  *       out-of-orderness.
  *   <li>A partition that is caught up (no backlog) and has delivered nothing for {@code
  *       idleTimeout} of wall-clock time stops holding the others back: it follows the largest event
- *       time seen on any partition of the same topic in this JVM, minus the out-of-orderness.
+ *       time seen on any partition of the same topic in this JVM, minus the out-of-orderness. Only
+ *       event times seen <em>before</em> KafkaIO's latest end-offset check of this partition count
+ *       (KafkaIO checks about once a second): records written to this partition after that check
+ *       may still be on their way, and a producer that writes in event-time order gives them event
+ *       times no older than those.
  *   <li>No partition read in this JVM runs ahead of another: each reports the smallest watermark of
  *       the partitions of the same topic that this JVM reads (those that reported in the last
  *       {@link #STALE_AFTER_MILLIS} ms). Flink's source reader combines only the watermarks of
@@ -62,6 +66,17 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final String progressKey;
   private long partitionMax = Long.MIN_VALUE;
   private long lastRecordWallMillis;
+
+  /** The other partitions' largest event time, sampled at the previous watermark request. */
+  private long sampleSharedMax = Long.MIN_VALUE;
+
+  private long sampleWallMillis = Long.MAX_VALUE;
+
+  /**
+   * The largest event time of the other partitions that is known to precede anything still to come
+   * on this partition: sampled before an end-offset check that found this partition caught up.
+   */
+  private long safeSharedMax = Long.MIN_VALUE;
 
   /** This partition's own watermark, before the other partitions' are taken into account. */
   private long ownWatermark;
@@ -126,12 +141,18 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     long now = wallClock.getAsLong();
     long candidate =
         partitionMax == Long.MIN_VALUE ? Long.MIN_VALUE : partitionMax - maxDelayMillis;
+    Instant checked = ctx.getBacklogCheckTime();
+    long checkedMillis = checked == null ? Long.MIN_VALUE : checked.getMillis();
+    if (backlog(ctx) == 0 && checkedMillis >= sampleWallMillis) {
+      // Everything written to this partition before the end-offset check has been read, and the
+      // check came after the sample: whatever is written here later is newer than the sample.
+      safeSharedMax = Math.max(safeSharedMax, sampleSharedMax);
+    }
+    sampleWallMillis = now;
+    sampleSharedMax = group.max.get();
     boolean idle = backlog(ctx) == 0 && now - lastRecordWallMillis >= idleTimeoutMillis;
-    if (idle) {
-      long shared = group.max.get();
-      if (shared != Long.MIN_VALUE) {
-        candidate = Math.max(candidate, shared - maxDelayMillis);
-      }
+    if (idle && safeSharedMax != Long.MIN_VALUE) {
+      candidate = Math.max(candidate, safeSharedMax - maxDelayMillis);
     }
     ownWatermark = Math.max(ownWatermark, candidate);
     group.report(progressKey, ownWatermark, now);

@@ -185,6 +185,67 @@ class RetrainingOnFlinkIT {
   }
 
   /**
+   * The job starts first, on empty topics, and a backlog then arrives at once on every partition.
+   * Each partition's consumer fetches its share at its own pace; no window may close before every
+   * partition has delivered its events for it (with no allowed lateness, an event that finds its
+   * window closed is dropped and the counts below would not add up).
+   */
+  @Test
+  void aJobStartedBeforeTheDataArrivesLosesNoEventOfItsFirstWindows() throws Exception {
+    String prefix = "first-";
+    createTopics(prefix);
+    long start = Instant.parse("2026-10-01T08:00:00Z").toEpochMilli();
+    SensorSimulator simulator =
+        new SensorSimulator(
+            SimulatorConfig.builder().machines(6).eventsPerSecondPerMachine(10).seed(5).build());
+    PipelineResult job = startJob(prefix);
+    try {
+      // Let the sources start and find every partition empty (idle) before anything is written.
+      Thread.sleep(15_000);
+      long validInClosedWindows = 0;
+      try (KafkaProducer<byte[], byte[]> p = KafkaTestSupport.producer(broker.bootstrapServers())) {
+        for (long t = start; t < start + 3 * WINDOW_MS; t += 1000 / 60) {
+          SimulatedRecord r = simulator.next(t);
+          KafkaTestSupport.send(
+              p, prefix + "events", r.key(), r.value(), System.currentTimeMillis());
+          if (!r.malformed() && r.eventTimeMillis() < start + 2 * WINDOW_MS) {
+            validInClosedWindows++;
+          }
+        }
+        p.flush();
+      }
+      List<ModelUpdate> updates =
+          updates(
+              KafkaTestSupport.readUntil(
+                  broker.bootstrapServers(),
+                  prefix + "updates",
+                  Duration.ofMinutes(4),
+                  r -> r.size() >= 12));
+      Thread.sleep(5000);
+      updates =
+          updates(
+              KafkaTestSupport.readUntil(
+                  broker.bootstrapServers(),
+                  prefix + "updates",
+                  Duration.ofSeconds(10),
+                  r -> false));
+      Map<String, Long> windowsPerMachine = new TreeMap<>();
+      for (ModelUpdate u : updates) {
+        windowsPerMachine.merge(u.machineId(), 1L, Long::sum);
+      }
+      assertEquals(6, windowsPerMachine.size(), "machines: " + windowsPerMachine);
+      windowsPerMachine.forEach(
+          (m, n) -> assertEquals(2L, n, "one update per closed window for " + m));
+      assertEquals(
+          validInClosedWindows,
+          updates.stream().mapToLong(ModelUpdate::events).sum(),
+          "every valid event of the two closed windows is in its window's update");
+    } finally {
+      job.cancel();
+    }
+  }
+
+  /**
    * The published model loads in xgboost4j and ranks this machine's unseen events (the same
    * simulator, continued after the training period) well.
    */

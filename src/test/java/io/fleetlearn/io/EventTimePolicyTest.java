@@ -38,7 +38,12 @@ class EventTimePolicyTest {
         parser, DELAY, IDLE, topic, topic + "-" + p, Optional.empty(), wall::get);
   }
 
-  private static TimestampPolicy.PartitionContext ctx(long backlog) {
+  /** KafkaIO's context, with the partition's end offset checked just now. */
+  private TimestampPolicy.PartitionContext ctx(long backlog) {
+    return ctx(backlog, wall.get());
+  }
+
+  private static TimestampPolicy.PartitionContext ctx(long backlog, long checkedAt) {
     return new TimestampPolicy.PartitionContext() {
       @Override
       public long getMessageBacklog() {
@@ -47,7 +52,7 @@ class EventTimePolicyTest {
 
       @Override
       public Instant getBacklogCheckTime() {
-        return backlog < 0 ? null : new Instant(1);
+        return backlog < 0 ? null : new Instant(checkedAt);
       }
     };
   }
@@ -69,7 +74,7 @@ class EventTimePolicyTest {
     return read(policy, TestEvents.json("m1", t, new float[] {1, 2, 3, 4}, false), t);
   }
 
-  private static long wm(EventTimePolicy policy, long backlog) {
+  private long wm(EventTimePolicy policy, long backlog) {
     return policy.getWatermark(ctx(backlog)).getMillis();
   }
 
@@ -125,10 +130,36 @@ class EventTimePolicyTest {
     // a has not delivered anything for the idle timeout either, but its own data sets its floor.
     assertEquals(T0 + 59_000, wm(b, 0), "b is idle: it follows the largest event time");
     assertEquals(T0 + 59_000, wm(a, 0));
+    event(a, T0 + 70_000);
+    wall.addAndGet(IDLE.getMillis());
+    assertEquals(T0 + 59_000, wm(b, 0), "a's new maximum came after b's previous sample");
+    assertEquals(T0 + 59_000, wm(a, 0), "held back by b");
+    assertEquals(T0 + 69_000, wm(b, 0), "b's end offset was checked after it");
+    assertEquals(T0 + 69_000, wm(a, 0));
     // A backlog on b means it is not idle: it keeps its watermark but does not advance.
     event(a, T0 + 80_000);
-    assertEquals(T0 + 59_000, wm(b, 7));
-    assertEquals(T0 + 59_000, wm(a, 0));
+    wm(b, 7);
+    assertEquals(T0 + 69_000, wm(b, 7));
+    assertEquals(T0 + 69_000, wm(a, 0));
+  }
+
+  @Test
+  void anIdlePartitionDoesNotFollowEventTimesReadAfterItsLastEndOffsetCheck() {
+    EventTimePolicy a = partition(0);
+    EventTimePolicy b = partition(1);
+    long checked = wall.get(); // b's end offset was checked once, before anything was written
+    wall.addAndGet(IDLE.getMillis() * 2);
+    assertEquals(MIN, b.getWatermark(ctx(0, checked)).getMillis());
+    // a's first records arrive; b's records, written at the same time, have not been fetched yet.
+    event(a, T0 + 60_000);
+    assertEquals(MIN, b.getWatermark(ctx(0, checked)).getMillis());
+    assertEquals(MIN, wm(a, 0), "b holds a back");
+    wall.addAndGet(IDLE.getMillis());
+    assertEquals(MIN, b.getWatermark(ctx(0, checked)).getMillis(), "however long, until checked");
+    // b's records arrive.
+    event(b, T0 + 30_000);
+    assertEquals(T0 + 29_000, wm(b, 0));
+    assertEquals(T0 + 29_000, wm(a, 0));
   }
 
   @Test

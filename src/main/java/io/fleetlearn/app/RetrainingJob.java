@@ -11,6 +11,7 @@ import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
@@ -30,6 +31,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * Kafka sinks. The one place that joins the pure transforms to Kafka and the runner.
  */
 public final class RetrainingJob {
+  /** Least time the registry waits for the model-updates topic when it seeds from it. */
+  private static final java.time.Duration SEED_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private RetrainingJob() {}
 
   /**
@@ -117,8 +121,19 @@ public final class RetrainingJob {
 
   /** The whole job: read, retrain, publish. */
   public static Pipeline build(RetrainingOptions o) throws IOException {
-    RetrainingConfig config = config(o);
     KafkaClientConfig kafka = kafka(o);
+    RetrainingConfig config = config(o);
+    if (o.getSeedFromModelUpdates()) {
+      config =
+          config.withSeeds(
+              new ModelUpdatesSeeds(
+                  kafka,
+                  o.getModelUpdatesTopic(),
+                  java.time.Duration.ofMillis(
+                      Math.max(
+                          SEED_TIMEOUT.toMillis(),
+                          Durations.parse(o.getKafkaWaitTimeout()).getMillis()))));
+    }
     Delivery delivery =
         o.getExactlyOnce()
             ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())

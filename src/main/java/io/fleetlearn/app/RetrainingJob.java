@@ -17,6 +17,7 @@ import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
 import io.fleetlearn.pipeline.RetrainingConfig;
 import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.training.TrainingParams;
 import java.io.IOException;
 import java.util.Arrays;
@@ -115,6 +116,20 @@ public final class RetrainingJob {
         .build();
   }
 
+  /**
+   * Where the registry finds existing champions: the model-updates topic, unless {@code
+   * --seedFromModelUpdates=false}.
+   */
+  public static RegistrySeeds seeds(RetrainingOptions o, KafkaClientConfig kafka) {
+    if (!o.getSeedFromModelUpdates()) {
+      return RegistrySeeds.none();
+    }
+    long wait =
+        Math.max(SEED_TIMEOUT.toMillis(), Durations.parse(o.getKafkaWaitTimeout()).getMillis());
+    return new ModelUpdatesSeeds(
+        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait));
+  }
+
   public static KafkaClientConfig kafka(RetrainingOptions o) throws IOException {
     return KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
   }
@@ -122,18 +137,7 @@ public final class RetrainingJob {
   /** The whole job: read, retrain, publish. */
   public static Pipeline build(RetrainingOptions o) throws IOException {
     KafkaClientConfig kafka = kafka(o);
-    RetrainingConfig config = config(o);
-    if (o.getSeedFromModelUpdates()) {
-      config =
-          config.withSeeds(
-              new ModelUpdatesSeeds(
-                  kafka,
-                  o.getModelUpdatesTopic(),
-                  java.time.Duration.ofMillis(
-                      Math.max(
-                          SEED_TIMEOUT.toMillis(),
-                          Durations.parse(o.getKafkaWaitTimeout()).getMillis()))));
-    }
+    RetrainingConfig config = config(o).withSeeds(seeds(o, kafka));
     Delivery delivery =
         o.getExactlyOnce()
             ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())

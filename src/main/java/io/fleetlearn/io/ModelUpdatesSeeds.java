@@ -86,7 +86,14 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
     }
 
     @Override
-    public long highestVersion(String machineId) {
+    public long highestVersion(String machineId) throws IOException {
+      if (!started) {
+        try {
+          catchUp();
+        } catch (KafkaException e) {
+          throw new IOException("reading " + topic + ": " + e, e);
+        }
+      }
       Entry e = index.get(machineId);
       return e == null ? -1 : e.highestVersion;
     }

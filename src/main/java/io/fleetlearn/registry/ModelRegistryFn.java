@@ -152,7 +152,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       long known = Math.max(champion == null ? 0 : champion.version(), floor);
       // Without an entry, look at the topic (it may have gained the machine since the last look);
       // with one, only when what the lookup has already seen is newer than the entry.
-      if (champion == null || lookup.highestVersion(o.machineId()) > known) {
+      if (champion == null || highestVersion(o.machineId()) > known) {
         SeedRecord record = latest(o.machineId());
         if (record != null) {
           ChampionSeed.Result seed = ChampionSeed.from(o.machineId(), record, schema.names());
@@ -298,6 +298,15 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     }
     championState.clear();
     versionFloor.clear();
+  }
+
+  private long highestVersion(String machineId) {
+    try {
+      return lookup.highestVersion(machineId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the registry topic for " + machineId + ": " + e.getMessage(), e);
+    }
   }
 
   private @Nullable SeedRecord latest(String machineId) {

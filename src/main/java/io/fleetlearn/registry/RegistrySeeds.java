@@ -17,10 +17,12 @@ public interface RegistrySeeds extends Serializable {
   /** A lookup of the registry topic; used by one thread. */
   interface Lookup extends AutoCloseable {
     /**
-     * The highest version the lookup has seen for {@code machineId} so far, without any I/O; -1
-     * when it knows of none.
+     * The highest version the lookup has seen for {@code machineId} so far; -1 when it knows of
+     * none. The first call of a lookup reads the topic; later calls do no I/O.
+     *
+     * @throws IOException when the topic cannot be read
      */
-    long highestVersion(String machineId);
+    long highestVersion(String machineId) throws IOException;
 
     /**
      * The latest record of {@code machineId}, after reading what was added to the topic since the

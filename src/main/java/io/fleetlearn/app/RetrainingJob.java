@@ -11,11 +11,13 @@ import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
 import io.fleetlearn.pipeline.RetrainingConfig;
 import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.training.TrainingParams;
 import java.io.IOException;
 import java.util.Arrays;
@@ -30,6 +32,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * Kafka sinks. The one place that joins the pure transforms to Kafka and the runner.
  */
 public final class RetrainingJob {
+  /** Least time the registry waits for the model-updates topic when it seeds from it. */
+  private static final java.time.Duration SEED_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private RetrainingJob() {}
 
   /**
@@ -111,14 +116,28 @@ public final class RetrainingJob {
         .build();
   }
 
+  /**
+   * Where the registry finds existing champions: the model-updates topic, unless {@code
+   * --seedFromModelUpdates=false}.
+   */
+  public static RegistrySeeds seeds(RetrainingOptions o, KafkaClientConfig kafka) {
+    if (!o.getSeedFromModelUpdates()) {
+      return RegistrySeeds.none();
+    }
+    long wait =
+        Math.max(SEED_TIMEOUT.toMillis(), Durations.parse(o.getKafkaWaitTimeout()).getMillis());
+    return new ModelUpdatesSeeds(
+        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait));
+  }
+
   public static KafkaClientConfig kafka(RetrainingOptions o) throws IOException {
     return KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
   }
 
   /** The whole job: read, retrain, publish. */
   public static Pipeline build(RetrainingOptions o) throws IOException {
-    RetrainingConfig config = config(o);
     KafkaClientConfig kafka = kafka(o);
+    RetrainingConfig config = config(o).withSeeds(seeds(o, kafka));
     Delivery delivery =
         o.getExactlyOnce()
             ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())

@@ -83,6 +83,7 @@ public final class WarmStart {
         .params(params(n.path("params")))
         .trainingMillis(n.path("trainingMillis").asLong())
         .model(ubj, start, end)
+        .modelMetrics(EntityModelFiles.metrics(n.path("metrics")))
         .build();
   }
 

@@ -76,6 +76,30 @@ public final class ReferenceProfile {
         bins, counts, quantiles, n, labelled, positives, sb, sb.histogram(scores, n));
   }
 
+  /**
+   * A profile of no data, for a champion whose training data is unknown (one adopted from the
+   * model-updates topic at start-up): drift against it is {@code NO_REFERENCE} until a champion
+   * trained in the stream replaces it. Encodes like any profile, so registry state keeps one
+   * format.
+   */
+  public static ReferenceProfile empty(int dim) {
+    QuantileBins none = QuantileBins.ofEdges(new float[0]);
+    QuantileBins[] bins = new QuantileBins[dim];
+    long[][] counts = new long[dim][];
+    float[][] quantiles = new float[dim][];
+    for (int j = 0; j < dim; j++) {
+      bins[j] = none;
+      counts[j] = new long[none.numBins()];
+      quantiles[j] = new float[0];
+    }
+    return new ReferenceProfile(bins, counts, quantiles, 0, 0, 0, none, new long[none.numBins()]);
+  }
+
+  /** True for a profile of no rows ({@link #empty}): there is nothing to compare with. */
+  public boolean isEmpty() {
+    return rows == 0;
+  }
+
   /** Sorted non-NaN values thinned to at most {@link #QUANTILES} evenly spaced order statistics. */
   static float[] quantilePoints(float[] values, int n) {
     float[] v = new float[n];

@@ -64,7 +64,8 @@ public final class ModelRegistry
                             config.stateRetention(),
                             MODEL_UPDATES,
                             DRIFT_REPORTS,
-                            config.metrics()))
+                            config.metrics(),
+                            config.seeds()))
                     .withOutputTags(MODEL_UPDATES, TupleTagList.of(DRIFT_REPORTS)));
     out.get(MODEL_UPDATES).setCoder(ModelUpdateCoder.of());
     out.get(DRIFT_REPORTS).setCoder(DriftReportCoder.of());

@@ -5,6 +5,7 @@ import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.training.TrainingParams;
 import java.io.Serializable;
 import org.joda.time.Duration;
@@ -29,6 +30,7 @@ public final class RetrainingConfig implements Serializable {
   private final Duration stateRetention;
   private final DriftThresholds drift;
   private final MetricsConfig metrics;
+  private final RegistrySeeds seeds;
 
   private RetrainingConfig(Builder b) {
     if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
@@ -48,6 +50,7 @@ public final class RetrainingConfig implements Serializable {
     this.stateRetention = b.stateRetention;
     this.drift = b.drift;
     this.metrics = b.metrics;
+    this.seeds = b.seeds;
   }
 
   public static Builder builder() {
@@ -98,6 +101,29 @@ public final class RetrainingConfig implements Serializable {
     return metrics;
   }
 
+  /** Where the registry finds existing champions at start-up; none by default. */
+  public RegistrySeeds seeds() {
+    return seeds;
+  }
+
+  /** A copy of this configuration whose registry starts from {@code v}. */
+  public RetrainingConfig withSeeds(RegistrySeeds v) {
+    Builder b = new Builder();
+    b.schema = schema;
+    b.limits = limits;
+    b.windowSize = windowSize;
+    b.allowedLateness = allowedLateness;
+    b.lateFiringDelay = lateFiringDelay;
+    b.reservoirCapacity = reservoirCapacity;
+    b.training = training;
+    b.promotion = promotion;
+    b.stateRetention = stateRetention;
+    b.drift = drift;
+    b.metrics = metrics;
+    b.seeds = v;
+    return b.build();
+  }
+
   /** Builder; defaults match the documented option defaults. */
   public static final class Builder {
     private FeatureSchema schema = FeatureSchema.defaults();
@@ -111,6 +137,12 @@ public final class RetrainingConfig implements Serializable {
     private Duration stateRetention = Duration.standardDays(7);
     private DriftThresholds drift = DriftThresholds.defaults();
     private MetricsConfig metrics = MetricsConfig.disabled();
+    private RegistrySeeds seeds = RegistrySeeds.none();
+
+    public Builder seeds(RegistrySeeds v) {
+      seeds = v;
+      return this;
+    }
 
     public Builder metrics(MetricsConfig v) {
       metrics = v;

@@ -13,8 +13,11 @@ import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
@@ -30,6 +33,8 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-machine model registry: a stateful DoFn in the global window, keyed by machine id, that
@@ -43,8 +48,15 @@ import org.joda.time.Instant;
  *   <li>emits one {@link ModelUpdate} carrying the decision and the current champion.
  * </ol>
  *
+ * <p>Before it decides a window, the registry consults the model-updates topic through {@link
+ * RegistrySeeds} (unless seeding is off): a machine without an entry in state, or one whose entry
+ * is older than the topic's latest record, adopts the champion of that record and continues its
+ * versions after the highest one on the topic ({@link ChampionSeed}). A record that cannot be used
+ * is logged and counted ({@code seeds_ignored}), never a failure.
+ *
  * <p>A machine that sends nothing for {@code retention} of event time has its entry cleared by an
- * event-time timer, because state in the global window is never garbage-collected otherwise.
+ * event-time timer, because state in the global window is never garbage-collected otherwise. If it
+ * comes back, its entry is read again from the topic, so its versions still continue.
  */
 public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, ModelUpdate> {
   private final FeatureSchema schema;
@@ -55,17 +67,30 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final TupleTag<ModelUpdate> updatesTag;
   private final TupleTag<DriftReport> driftTag;
   private final MetricsConfig metricsConfig;
+  private final RegistrySeeds seeds;
   private transient PipelineMetrics metrics;
+  private transient RegistrySeeds.@Nullable Lookup lookup;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistryFn.class);
 
   private final Counter promoted = Metrics.counter("fleetlearn", "models_promoted");
   private final Counter rejected = Metrics.counter("fleetlearn", "models_rejected");
   private final Counter skipped = Metrics.counter("fleetlearn", "windows_skipped");
   private final Counter drifting = Metrics.counter("fleetlearn", "drift_reports_drifted");
   private final Counter expired = Metrics.counter("fleetlearn", "registry_entries_expired");
+  private final Counter seedsAdopted = Metrics.counter("fleetlearn", "seeds_adopted");
+  private final Counter seedsIgnored = Metrics.counter("fleetlearn", "seeds_ignored");
 
   @StateId("champion")
   private final StateSpec<ValueState<ChampionState>> championSpec =
       StateSpecs.value(ChampionStateCoder.of());
+
+  /**
+   * The highest version the topic holds for the machine when that is above its champion's (or it
+   * has none): the next promotion is numbered after it. Usually empty.
+   */
+  @StateId("versionFloor")
+  private final StateSpec<ValueState<Long>> versionFloorSpec = StateSpecs.value(VarLongCoder.of());
 
   @TimerId("expiry")
   private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -78,7 +103,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       Duration retention,
       TupleTag<ModelUpdate> updatesTag,
       TupleTag<DriftReport> driftTag,
-      MetricsConfig metricsConfig) {
+      MetricsConfig metricsConfig,
+      RegistrySeeds seeds) {
     this.schema = schema;
     this.params = params;
     this.policy = policy;
@@ -87,15 +113,23 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     this.updatesTag = updatesTag;
     this.driftTag = driftTag;
     this.metricsConfig = metricsConfig;
+    this.seeds = seeds;
   }
 
   @Setup
   public void setup() {
     metrics = PipelineMetrics.acquire(metricsConfig);
+    if (!(seeds instanceof RegistrySeeds.NoSeeds)) {
+      lookup = seeds.open();
+    }
   }
 
   @Teardown
   public void teardown() {
+    if (lookup != null) {
+      lookup.close();
+      lookup = null;
+    }
     if (metrics != null) {
       metrics.release();
       metrics = null;
@@ -106,11 +140,50 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   public void process(
       @Element KV<String, WindowOutcome> element,
       @StateId("champion") ValueState<ChampionState> championState,
+      @StateId("versionFloor") ValueState<Long> versionFloor,
       @TimerId("expiry") Timer expiry,
       MultiOutputReceiver out)
       throws XGBoostError {
     WindowOutcome o = element.getValue();
     ChampionState champion = championState.read();
+    Long storedFloor = versionFloor.read();
+    long floor = storedFloor == null ? 0 : storedFloor;
+    if (lookup != null) {
+      long known = Math.max(champion == null ? 0 : champion.version(), floor);
+      // Without an entry, look at the topic (it may have gained the machine since the last look);
+      // with one, only when what the lookup has already seen is newer than the entry.
+      if (champion == null || highestVersion(o.machineId()) > known) {
+        SeedRecord record = latest(o.machineId());
+        if (record != null) {
+          ChampionSeed.Result seed = ChampionSeed.from(o.machineId(), record, schema.names());
+          if (seed.problem() != null) {
+            seedsIgnored.inc();
+            LOG.warn(
+                "Ignoring the model-updates record of {} at {} as a champion: {}",
+                o.machineId(),
+                record.coordinates(),
+                seed.problem());
+          }
+          ChampionState adopted = seed.champion();
+          if (adopted != null && ChampionSeed.adopts(champion, adopted)) {
+            seedsAdopted.inc();
+            LOG.info(
+                "{}: adopted champion v{} from model-updates ({}){}",
+                o.machineId(),
+                adopted.version(),
+                record.coordinates(),
+                champion == null ? "" : ", replacing v" + champion.version() + " in state");
+            champion = adopted;
+            championState.write(adopted);
+          }
+          long current = champion == null ? 0 : champion.version();
+          if (seed.versionFloor() > Math.max(current, floor)) {
+            floor = seed.versionFloor();
+            versionFloor.write(floor);
+          }
+        }
+      }
+    }
     float[] championScores = null;
     String championProblem = null;
     if (champion != null) {
@@ -129,7 +202,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
             o.paneIndex(),
             champion == null ? 0 : champion.version(),
             o.sample(),
-            champion == null ? null : champion.reference(),
+            // A champion adopted from the topic has no training data to compare with.
+            champion == null || champion.reference().isEmpty() ? null : champion.reference(),
             championScores,
             championScores == null ? null : labelledMetrics(o.sample(), championScores));
     if (report.drifted()) {
@@ -138,9 +212,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     metrics.driftReport(report.status());
     out.get(driftTag).output(report);
 
-    ChampionState next = decide(o, champion, championScores, championProblem, out);
+    ChampionState next = decide(o, champion, floor, championScores, championProblem, out);
     if (next != champion) {
       championState.write(next);
+      if (floor > 0) {
+        versionFloor.clear(); // the new champion's version is above it
+      }
     }
     expiry.set(new Instant(o.windowEnd()).plus(retention));
   }
@@ -148,6 +225,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private ChampionState decide(
       WindowOutcome o,
       @Nullable ChampionState champion,
+      long versionFloor,
       float @Nullable [] championScores,
       @Nullable String championProblem,
       MultiOutputReceiver out)
@@ -179,7 +257,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       if (champion == null || championScores == null || d.promoted()) {
         next =
             new ChampionState(
-                champion == null ? 1 : champion.version() + 1,
+                Math.max(champion == null ? 0 : champion.version(), versionFloor) + 1,
                 r.model(),
                 ModelUpdate.sha256(r.model()),
                 o.windowStart(),
@@ -198,7 +276,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       }
     }
     if (next != null) {
-      u.version(next.version()).model(next.model(), next.windowStart(), next.windowEnd());
+      u.version(next.version())
+          .model(next.model(), next.windowStart(), next.windowEnd())
+          .modelMetrics(
+              next.trainingMetrics().equals(ChampionSeed.NO_BASELINE)
+                  ? null
+                  : next.trainingMetrics());
     }
     ModelUpdate update = u.build();
     metrics.modelDecision(update.status());
@@ -207,11 +290,33 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   }
 
   @OnTimer("expiry")
-  public void onExpiry(@StateId("champion") ValueState<ChampionState> championState) {
+  public void onExpiry(
+      @StateId("champion") ValueState<ChampionState> championState,
+      @StateId("versionFloor") ValueState<Long> versionFloor) {
     if (championState.read() != null) {
       expired.inc();
     }
     championState.clear();
+    versionFloor.clear();
+  }
+
+  private long highestVersion(String machineId) {
+    try {
+      return lookup.highestVersion(machineId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the registry topic for " + machineId + ": " + e.getMessage(), e);
+    }
+  }
+
+  private @Nullable SeedRecord latest(String machineId) {
+    try {
+      return lookup.latest(machineId);
+    } catch (IOException e) {
+      // Deciding without the topic could reuse a version: fail, and let the runner retry.
+      throw new UncheckedIOException(
+          "cannot read the registry topic for " + machineId + ": " + e.getMessage(), e);
+    }
   }
 
   private static float[] scoreSample(byte[] model, WindowSample s) throws XGBoostError {

@@ -63,6 +63,7 @@ public final class ModelUpdate {
   private final @Nullable String modelSha256;
   private final long modelWindowStart;
   private final long modelWindowEnd;
+  private final @Nullable ClassificationMetrics modelMetrics;
 
   private ModelUpdate(Builder b) {
     this.machineId = Objects.requireNonNull(b.machineId);
@@ -88,6 +89,7 @@ public final class ModelUpdate {
         b.model == null ? null : (b.modelSha256 != null ? b.modelSha256 : sha256(b.model));
     this.modelWindowStart = b.modelWindowStart;
     this.modelWindowEnd = b.modelWindowEnd;
+    this.modelMetrics = b.model == null ? null : b.modelMetrics;
   }
 
   public static Builder builder() {
@@ -187,6 +189,14 @@ public final class ModelUpdate {
     return modelWindowEnd;
   }
 
+  /**
+   * The current champion's holdout metrics from when it was trained (its baseline for the decay
+   * rule); null without a model, and in records written before this field existed.
+   */
+  public @Nullable ClassificationMetrics modelMetrics() {
+    return modelMetrics;
+  }
+
   /** Hex SHA-256 of {@code bytes}. */
   public static String sha256(byte[] bytes) {
     try {
@@ -251,6 +261,7 @@ public final class ModelUpdate {
         g.writeStringField("start", Instant.ofEpochMilli(modelWindowStart).toString());
         g.writeStringField("end", Instant.ofEpochMilli(modelWindowEnd).toString());
         g.writeEndObject();
+        MetricsJson.write(g, "metrics", modelMetrics);
         g.writeStringField("base64", Base64.getEncoder().encodeToString(model));
         g.writeEndObject();
       }
@@ -332,6 +343,7 @@ public final class ModelUpdate {
           bytes,
           t.isObject() ? Instant.parse(t.path("start").asText()).toEpochMilli() : 0,
           t.isObject() ? Instant.parse(t.path("end").asText()).toEpochMilli() : 0);
+      b.modelMetrics(MetricsJson.read(m.get("metrics")));
     }
     return b.build();
   }
@@ -396,6 +408,7 @@ public final class ModelUpdate {
     private String modelSha256;
     private long modelWindowStart;
     private long modelWindowEnd;
+    private ClassificationMetrics modelMetrics;
 
     public Builder machineId(String v) {
       machineId = v;
@@ -469,6 +482,12 @@ public final class ModelUpdate {
       modelSha256 = null;
       modelWindowStart = trainedOnStart;
       modelWindowEnd = trainedOnEnd;
+      return this;
+    }
+
+    /** The champion's holdout metrics at training time; kept only with a model. */
+    public Builder modelMetrics(@Nullable ClassificationMetrics v) {
+      modelMetrics = v;
       return this;
     }
 

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.MonitorOptions;
 import io.fleetlearn.app.options.RetrainingOptions;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PortRange;
 import io.fleetlearn.monitor.MonitorConfig;
+import io.fleetlearn.registry.RegistrySeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +84,28 @@ class ObservabilityOptionsTest {
             DemoOptions.class);
     assertEquals("0", o.getMetricsPorts());
     assertEquals(3, MonitorCommand.config(o).worstMachines());
+  }
+
+  @Test
+  void theRegistryStartsFromTheModelUpdatesTopicUnlessTurnedOff() throws Exception {
+    KafkaClientConfig kafka = KafkaClientConfig.of("127.0.0.1:9", "");
+    RetrainingOptions on =
+        RetrainingJob.parseOptions(
+            new String[] {"--modelUpdatesTopic=mu"}, RetrainingOptions.class);
+    assertTrue(on.getSeedFromModelUpdates());
+    assertTrue(RetrainingJob.seeds(on, kafka) instanceof ModelUpdatesSeeds);
+    RetrainingOptions off =
+        RetrainingJob.parseOptions(
+            new String[] {"--seedFromModelUpdates=false"}, RetrainingOptions.class);
+    assertTrue(RetrainingJob.seeds(off, kafka) instanceof RegistrySeeds.NoSeeds);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {"run", "--help"}, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    String help = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(help.contains("--seedFromModelUpdates"), help);
+    assertTrue(help.contains("Start the registry from the model-updates topic"), help);
   }
 
   @Test

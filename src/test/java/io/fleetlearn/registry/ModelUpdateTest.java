@@ -86,6 +86,33 @@ class ModelUpdateTest {
   }
 
   @Test
+  void theChampionsTrainingMetricsTravelWithItsModelAndOnlyWithIt() throws Exception {
+    ModelUpdate withBaseline =
+        ModelUpdate.builder()
+            .machineId("press-017")
+            .version(3)
+            .status(ModelUpdate.Status.REJECTED)
+            .window(START, END)
+            .model(modelBytes(), START - 3_600_000L, START)
+            .modelMetrics(CHAMPION)
+            .build();
+    JsonNode model = JSON.readTree(withBaseline.toJson()).path("model");
+    assertEquals(0.85, model.path("metrics").path("auc").asDouble());
+    assertEquals(CHAMPION, ModelUpdate.fromJson(withBaseline.toJson()).modelMetrics());
+    // Records written before the field existed still parse, without it.
+    assertNull(ModelUpdate.fromJson(promoted().toJson()).modelMetrics());
+    ModelUpdate noModel =
+        ModelUpdate.builder()
+            .machineId("press-003")
+            .status(ModelUpdate.Status.SKIPPED)
+            .window(START, END)
+            .modelMetrics(CHAMPION)
+            .build();
+    assertNull(noModel.modelMetrics());
+    assertFalse(JSON.readTree(noModel.toJson()).has("model"));
+  }
+
+  @Test
   void jsonRoundTripKeepsEveryField() throws IOException {
     ModelUpdate u = promoted();
     ModelUpdate back = ModelUpdate.fromJson(u.toJson());

@@ -86,6 +86,16 @@ public interface TrainingOptions extends PipelineOptions {
 
   void setDecayTolerance(double value);
 
+  @Description(
+      "Start the registry from the model-updates topic: a machine without a champion in state (or"
+          + " with an older one than the topic's) adopts the model of its latest record there (sha256"
+          + " verified; a warm start from `train --publishModels` included), and its versions"
+          + " continue after the topic's highest. false: machines start without a champion.")
+  @Default.Boolean(true)
+  boolean getSeedFromModelUpdates();
+
+  void setSeedFromModelUpdates(boolean value);
+
   @Description("A machine silent for this long (event time) has its registry state cleared.")
   @Default.String("7d")
   String getStateRetention();

@@ -210,6 +210,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   public void onExpiry(@StateId("champion") ValueState<ChampionState> championState) {
     if (championState.read() != null) {
       expired.inc();
+      metrics.registryEntryExpired();
     }
     championState.clear();
   }

@@ -4,6 +4,7 @@ import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.registry.ModelUpdate;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,10 @@ final class ConsumeCommand {
   static int run(String[] args, PrintStream out) throws IOException {
     ConsumeOptions o = PipelineOptionsFactory.fromArgs(args).as(ConsumeOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
     long durationMillis = Durations.parse(o.getDuration()).getMillis();
     AtomicBoolean stop = new AtomicBoolean();
     Thread hook = new Thread(() -> stop.set(true));

@@ -4,10 +4,12 @@ import io.fleetlearn.app.options.BatchTrainOptions;
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
+import io.fleetlearn.app.options.FaultInjectionOptions;
 import io.fleetlearn.app.options.KafkaOptions;
 import io.fleetlearn.app.options.MetricsOptions;
 import io.fleetlearn.app.options.MonitorOptions;
 import io.fleetlearn.app.options.SimulatorOptions;
+import io.fleetlearn.app.options.SoakOptions;
 import io.fleetlearn.app.options.TopicsOptions;
 import io.fleetlearn.app.options.TrainingOptions;
 import io.fleetlearn.app.options.WindowingOptions;
@@ -22,7 +24,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume|train|monitor [--option=value ...]
+ * java -jar fleetlearn.jar demo|run|simulate|consume|topics|train|monitor|soak [--option=value ...]
  * </pre>
  */
 public final class Main {
@@ -47,6 +49,8 @@ public final class Main {
           "            optionally publish them on model-updates as version-1 champions",
           "  monitor   export per-machine and fleet gauges from an existing Kafka's model-updates",
           "            and drift-metrics topics for Prometheus",
+          "  soak      benchmark: embedded broker, simulator and pipeline at a fixed rate (default",
+          "            twice the sustainable rate for 10 minutes); reports heap, lag and recovery",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -109,6 +113,7 @@ public final class Main {
                 TrainingOptions.class,
                 EventOptions.class,
                 MetricsOptions.class,
+                FaultInjectionOptions.class,
                 FlinkPipelineOptions.class)
             : RunCommand.run(rest, out);
       case "simulate":
@@ -127,6 +132,21 @@ public final class Main {
         return help
             ? help(out, "train", TRAIN_HELP, BatchTrainOptions.class, FlinkPipelineOptions.class)
             : TrainCommand.run(rest, out);
+      case "soak":
+        return help
+            ? help(
+                out,
+                "soak",
+                SOAK_HELP,
+                SoakOptions.class,
+                SimulatorOptions.class,
+                KafkaOptions.class,
+                WindowingOptions.class,
+                TrainingOptions.class,
+                EventOptions.class,
+                MetricsOptions.class,
+                FlinkPipelineOptions.class)
+            : SoakCommand.run(rest, out);
       case "monitor":
         return help
             ? help(out, "monitor", MONITOR_HELP, MonitorOptions.class, KafkaOptions.class)
@@ -160,6 +180,15 @@ public final class Main {
       "Reads the model-updates and drift-metrics topics of an existing Kafka (--bootstrapServers\n"
           + "is required) and serves per-machine gauges for the --worstMachines worst machines (and\n"
           + "--watchMachines) plus fleet aggregates on http://127.0.0.1:9260/metrics until Ctrl-C.";
+
+  private static final String SOAK_HELP =
+      "A benchmark, not a test: runs an embedded Kafka broker, the sensor simulator and the\n"
+          + "pipeline on the embedded Flink runner at --rate events/s (default twice the sustainable\n"
+          + "rate) for --duration (default 10m), then stops the load and waits for the consumer lag\n"
+          + "to return to 0. Samples heap (live set after a full GC, high-water), consumer lag,\n"
+          + "event-time lag and the registry's state bounds every --sampleInterval and writes a\n"
+          + "Markdown report to --output (default benchmarks/soak.md). Give it heap, e.g.\n"
+          + "  java -Xmx2g -jar target/fleetlearn.jar soak";
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"

@@ -3,6 +3,7 @@ package io.fleetlearn.app;
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.MonitorOptions;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.metrics.PortRange;
 import io.fleetlearn.monitor.FleetMonitor;
 import io.fleetlearn.monitor.MonitorConfig;
@@ -28,6 +29,10 @@ final class MonitorCommand {
     // shaded jar has no DirectRunner). Unknown flags are still refused by fromArgs.
     MonitorOptions o = PipelineOptionsFactory.fromArgs(args).as(MonitorOptions.class);
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
     MonitorConfig config = config(o);
     FleetMonitor monitor;
     try {

@@ -13,9 +13,11 @@ import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
 import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.pipeline.FailOnceFn;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
 import io.fleetlearn.pipeline.RetrainingConfig;
+import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.training.TrainingParams;
@@ -25,6 +27,8 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
@@ -154,15 +158,24 @@ public final class RetrainingJob {
                     Durations.parse(o.getMaxOutOfOrderness()),
                     Durations.parse(o.getIdleTimeout())))
             .apply("RetrainPerMachine", new RetrainPerMachine(config));
-    out.get(RetrainPerMachine.MODEL_UPDATES)
-        .apply(
-            "PublishModelUpdates",
-            KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic(), delivery));
+    PCollection<ModelUpdate> updates = out.get(RetrainPerMachine.MODEL_UPDATES);
+    if (o.getFailOnceAfterUpdates() > 0) {
+      // A fault drill (off by default): fail the job once, downstream of the registry's state.
+      updates =
+          updates
+              .apply(
+                  "InjectFailureOnce",
+                  ParDo.of(
+                      new FailOnceFn<ModelUpdate>(
+                          o.getFailOnceAfterUpdates(), o.getFailOnceMarker())))
+              .setCoder(updates.getCoder());
+    }
+    updates.apply(
+        "PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic(), delivery));
     if (!o.getModelHistoryTopic().isEmpty()) {
-      out.get(RetrainPerMachine.MODEL_UPDATES)
-          .apply(
-              "PublishModelHistory",
-              KafkaSinks.modelUpdates(kafka, o.getModelHistoryTopic(), delivery));
+      updates.apply(
+          "PublishModelHistory",
+          KafkaSinks.modelUpdates(kafka, o.getModelHistoryTopic(), delivery));
     }
     out.get(RetrainPerMachine.DRIFT_REPORTS)
         .apply(

@@ -1,7 +1,9 @@
 package io.fleetlearn.app;
 
+import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.app.options.TopicsOptions;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.io.TopicDefinitions;
 import io.fleetlearn.io.TopicSpec;
@@ -28,6 +30,10 @@ final class TopicsCommand {
             ? Topics.of(o)
             : TopicDefinitions.load(Path.of(o.getTopicDefinitions()));
     KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
     TopicAdmin.createTopics(kafka.asMap(), topics);
     for (TopicSpec t : topics) {
       out.println("topic " + t.name() + ": " + t.partitions() + " partitions " + t.configs());

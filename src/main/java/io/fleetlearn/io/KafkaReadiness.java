@@ -8,11 +8,16 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /**
  * Waits for a Kafka cluster to answer before a job is built (building it already asks Kafka for
  * partitions). Retries with exponential backoff (1 s doubling to 30 s) and says what it is waiting
- * for on each attempt, instead of failing with a stack trace or restarting in a tight loop.
+ * for on each attempt, instead of failing with a stack trace or restarting in a tight loop. A
+ * broker that answers but refuses the client's credentials or certificates (SASL or SSL
+ * authentication, or authorization) fails at once with a message that names the settings to check;
+ * the message never contains a secret (Kafka's errors do not echo them).
  */
 public final class KafkaReadiness {
   private KafkaReadiness() {}
@@ -41,6 +46,11 @@ public final class KafkaReadiness {
               .get(6, TimeUnit.SECONDS);
           return;
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof AuthenticationException
+              || e.getCause() instanceof AuthorizationException) {
+            // Wrong credentials or trust settings do not heal by waiting: say so at once.
+            throw new IllegalStateException(refusal(kafka, e.getCause()), e.getCause());
+          }
           cause = String.valueOf(e.getCause().getMessage());
         } catch (java.util.concurrent.TimeoutException e) {
           cause = "no answer within 6 s";
@@ -74,5 +84,18 @@ public final class KafkaReadiness {
         backoffMillis = Math.min(backoffMillis * 2, 30_000);
       }
     }
+  }
+
+  static String refusal(KafkaClientConfig kafka, Throwable cause) {
+    Object protocol = kafka.asMap().getOrDefault("security.protocol", "PLAINTEXT");
+    return "Kafka at "
+        + kafka.bootstrapServers()
+        + " refused the connection: "
+        + cause.getClass().getSimpleName()
+        + ": "
+        + cause.getMessage()
+        + " (security.protocol="
+        + protocol
+        + "; check sasl.mechanism, sasl.jaas.config and the ssl.* settings of --kafkaProperties)";
   }
 }

@@ -103,7 +103,10 @@ public final class KafkaSinks {
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
             .withProducerConfigUpdates(producerConfig(kafka));
-    return delivery.exactlyOnce() ? w.withEOS(delivery.shards(), delivery.sinkGroup(topic)) : w;
+    return delivery.exactlyOnce()
+        ? w.withEOS(delivery.shards(), delivery.sinkGroup(topic))
+            .withConsumerFactoryFn(new SinkGroupConsumerFactory(kafka))
+        : w;
   }
 
   static KafkaIO.WriteRecords<byte[], byte[]> recordWrite(KafkaClientConfig kafka, String topic) {

@@ -48,6 +48,7 @@ public final class PipelineMetrics {
   private final Counter read;
   private final Counter accepted;
   private final Counter trained;
+  private final Counter expired;
   private final Timer trainingTimer;
   private final DistributionSummary modelBytes;
   private final Timer windowCloseDelay;
@@ -83,6 +84,12 @@ public final class PipelineMetrics {
     trained =
         Counter.builder("fleetlearn.models.trained")
             .description("Challenger models trained when a machine's window pane fired")
+            .register(registry);
+    expired =
+        Counter.builder("fleetlearn.registry.entries.expired")
+            .description(
+                "Registry entries (champion, version, reference profile) of machines silent for"
+                    + " the state retention, cleared")
             .register(registry);
     trainingTimer =
         Timer.builder("fleetlearn.training.duration")
@@ -301,6 +308,11 @@ public final class PipelineMetrics {
   /** One record read from the source. */
   public void eventRead() {
     read.increment();
+  }
+
+  /** The registry cleared the entry of a machine silent for the state retention. */
+  public void registryEntryExpired() {
+    expired.increment();
   }
 
   /** One record accepted as a valid sensor event. */

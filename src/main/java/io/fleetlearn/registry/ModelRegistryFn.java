@@ -295,6 +295,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       @StateId("versionFloor") ValueState<Long> versionFloor) {
     if (championState.read() != null) {
       expired.inc();
+      metrics.registryEntryExpired();
     }
     championState.clear();
     versionFloor.clear();

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failures on the real parts: a Kafka broker killed with SIGKILL mid-stream and restarted (every
- * (machine, window) still has exactly one model update and versions continue without gaps or
- * repeats), and a broker that is not there at start.
+ * Failures on the real parts: a Kafka broker killed with SIGKILL mid-stream and restarted, and the
+ * job itself failing mid-run and being restored by Flink from its last checkpoint (in both, every
+ * (machine, window) still has exactly one model update, read with read_committed, and versions
+ * continue without gaps or repeats), and a broker that is not there at start.
  */
 class FaultToleranceIT {
   private static final long WINDOW_MS = 20_000;
@@ -130,6 +131,74 @@ class FaultToleranceIT {
             read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
         assertEquals(18, all.size(), "3 machines x 6 windows, each exactly once: " + all);
         assertExactlyOncePerWindowWithContiguousVersions(all, 6);
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
+  /**
+   * Every update carries the machine's current champion: a PROMOTED update a new model, any other
+   * the same model as the update before it.
+   */
+  private static void assertChampionsCarriedForward(List<ModelUpdate> updates) {
+    Map<String, List<ModelUpdate>> byMachine = new TreeMap<>();
+    for (ModelUpdate u : updates) {
+      byMachine.computeIfAbsent(u.machineId(), k -> new ArrayList<>()).add(u);
+    }
+    for (List<ModelUpdate> us : byMachine.values()) {
+      us.sort(Comparator.comparingLong(ModelUpdate::windowStart));
+      String champion = null;
+      for (ModelUpdate u : us) {
+        if (u.status() == ModelUpdate.Status.PROMOTED) {
+          assertNotNull(u.modelSha256(), u.toString());
+          assertTrue(!u.modelSha256().equals(champion), "a promotion brings a new model: " + u);
+          assertEquals(u.windowStart(), u.modelWindowStart(), "trained on its own window: " + u);
+          champion = u.modelSha256();
+        } else {
+          assertEquals(champion, u.modelSha256(), "the champion stays: " + u);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aJobThatFailsMidRunIsRestoredFromItsCheckpointWithChampionsAndVersionsIntact()
+      throws Exception {
+    String prefix = "fail-";
+    Path marker = dir.resolve("failed-once");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      broker.createTopics(
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(22).build());
+      produce(broker, prefix + "events", sim, 0, 4);
+      // The job fails at its 12th model update: after windows 0..2 (9 updates, committed with a
+      // checkpoint), while it publishes window 3. Flink restarts it from its last checkpoint.
+      PipelineResult job =
+          startJob(
+              broker,
+              prefix,
+              "--failOnceAfterUpdates=12",
+              "--failOnceMarker=" + marker,
+              "--numberOfExecutionRetries=2",
+              "--executionRetryDelay=2000");
+      try {
+        // windows 0..2 close (window 3 holds the watermark's latest events)
+        assertEquals(9, read(broker, prefix + "updates", 9, Duration.ofMinutes(3)).size());
+        assertTrue(!java.nio.file.Files.exists(marker), "no failure before the 12th update");
+        produce(broker, prefix + "events", sim, 4, 8);
+        // windows 3..6 close
+        read(broker, prefix + "updates", 21, Duration.ofMinutes(3));
+        assertTrue(java.nio.file.Files.exists(marker), "the job did fail once");
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        assertEquals(21, all.size(), "3 machines x 7 windows, each exactly once: " + all);
+        assertExactlyOncePerWindowWithContiguousVersions(all, 7);
+        assertChampionsCarriedForward(all);
       } finally {
         job.cancel();
       }

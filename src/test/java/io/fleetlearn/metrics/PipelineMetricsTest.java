@@ -69,6 +69,7 @@ class PipelineMetricsTest {
     metrics.modelDecision(ModelUpdate.Status.SKIPPED);
     metrics.driftReport(DriftReport.Status.DRIFT);
     metrics.driftReport(DriftReport.Status.STABLE);
+    metrics.registryEntryExpired();
   }
 
   @Test
@@ -83,6 +84,7 @@ class PipelineMetricsTest {
             Map.entry("fleetlearn_events_dead_lettered_total", "counter"),
             Map.entry("fleetlearn_windows_closed_total", "counter"),
             Map.entry("fleetlearn_models_trained_total", "counter"),
+            Map.entry("fleetlearn_registry_entries_expired_total", "counter"),
             Map.entry("fleetlearn_model_decisions_total", "counter"),
             Map.entry("fleetlearn_drift_reports_total", "counter"),
             Map.entry("fleetlearn_training_duration_seconds", "histogram"),

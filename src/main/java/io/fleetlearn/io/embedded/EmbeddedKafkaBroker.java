@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The broker listens on 127.0.0.1 only. {@link #restart()} reuses the port, the cluster id and
  * the data, so clients configured before a restart keep working after it.
+ *
+ * <p>Besides its PLAINTEXT listener (used between broker and controller, and by {@link
+ * #bootstrapServers()}), the broker can open further listeners with another security protocol
+ * ({@link Builder#listener}), e.g. SASL_SSL; their settings ({@code listener.name.<name>.*}) are
+ * passed as {@link Builder#serverProperty server properties}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** How long {@link #start} and {@link #restart} wait for the broker to answer, by default. */
@@ -72,6 +77,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path serverProperties;
   private final int port;
   private final int controllerPort;
+  private final Map<String, Listener> listeners;
   private final String clusterId;
   private final List<String> jvm;
   private final Duration startupTimeout;
@@ -81,13 +87,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private Duration lastStartDuration = Duration.ZERO;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(Builder builder, int port, int controllerPort, String clusterId)
+  private EmbeddedKafkaBroker(
+      Builder builder,
+      int port,
+      int controllerPort,
+      Map<String, Listener> listeners,
+      String clusterId)
       throws IOException {
     this.dataDir = builder.dataDir;
     this.brokerLog = dataDir.resolve(BROKER_LOG);
     this.serverProperties = dataDir.resolve(SERVER_PROPERTIES);
     this.port = port;
     this.controllerPort = controllerPort;
+    this.listeners = Map.copyOf(listeners);
     this.clusterId = clusterId;
     this.startupTimeout = builder.startupTimeout;
     this.jvm = jvmCommand(builder);
@@ -119,6 +131,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * {@code 127.0.0.1:port} of an extra listener ({@link Builder#listener}), for {@code
+   * bootstrap.servers} of clients configured for its security protocol.
+   *
+   * @throws IllegalArgumentException if the broker has no such listener
+   */
+  public String bootstrapServers(String listenerName) {
+    Listener l = listeners.get(listenerName.toUpperCase(java.util.Locale.ROOT));
+    if (l == null) {
+      throw new IllegalArgumentException(
+          "no listener " + listenerName + "; the broker has " + listeners.keySet());
+    }
+    return HOST + ":" + l.port;
   }
 
   /** The PLAINTEXT port clients connect to. */
@@ -222,6 +249,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // After a kill, the kernel may still hold the listening sockets for a moment.
     awaitPortFree(port);
     awaitPortFree(controllerPort);
+    for (Listener l : listeners.values()) {
+      awaitPortFree(l.port);
+    }
     launchAndAwait();
   }
 
@@ -248,16 +278,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void writeServerProperties(Builder builder) throws IOException {
-    String plaintext = "PLAINTEXT://" + HOST + ":" + port;
+    StringBuilder advertised = new StringBuilder("PLAINTEXT://" + HOST + ":" + port);
+    StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    for (Map.Entry<String, Listener> e : new java.util.TreeMap<>(listeners).entrySet()) {
+      advertised
+          .append(',')
+          .append(e.getKey())
+          .append("://" + HOST + ":")
+          .append(e.getValue().port);
+      protocols.append(',').append(e.getKey()).append(':').append(e.getValue().securityProtocol);
+    }
     Map<String, String> props = new LinkedHashMap<>();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put("listeners", plaintext + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    props.put("advertised.listeners", plaintext);
+    props.put("listeners", advertised + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put("advertised.listeners", advertised.toString());
     props.put("controller.listener.names", "CONTROLLER");
+    // Broker-internal traffic and this class's own readiness probe stay on PLAINTEXT, so an extra
+    // listener's security settings cannot keep the broker from starting.
     props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("listener.security.protocol.map", protocols.toString());
     props.put("log.dirs", dataDir.resolve(LOG_DIR).toAbsolutePath().toString());
     props.put("num.partitions", Integer.toString(builder.partitions));
     // A single node can only ever hold one replica.
@@ -569,6 +610,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private String heap = DEFAULT_HEAP;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
+    private final Map<String, String> extraListeners = new LinkedHashMap<>();
     private final List<String> jvmArguments = new ArrayList<>();
     private final List<String> formatArguments = new ArrayList<>();
 
@@ -594,6 +636,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalArgumentException("partitions must be >= 1");
       }
       this.partitions = partitions;
+      return this;
+    }
+
+    /**
+     * An extra listener on 127.0.0.1 and a free port, with the given security protocol ({@code
+     * SSL}, {@code SASL_PLAINTEXT}, {@code SASL_SSL}); clients reach it at {@link
+     * EmbeddedKafkaBroker#bootstrapServers(String)}. Configure it with server properties prefixed
+     * {@code listener.name.<name in lower case>.}, e.g. {@code
+     * listener.name.sasl_ssl.plain.sasl.jaas.config} and {@code
+     * listener.name.sasl_ssl.ssl.keystore.location}.
+     */
+    public Builder listener(String name, String securityProtocol) {
+      String n = name.toUpperCase(java.util.Locale.ROOT);
+      if (!n.matches("[A-Z][A-Z0-9_]*") || n.equals("PLAINTEXT") || n.equals("CONTROLLER")) {
+        throw new IllegalArgumentException("not a free listener name: " + name);
+      }
+      extraListeners.put(n, Objects.requireNonNull(securityProtocol));
       return this;
     }
 
@@ -655,16 +714,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       String clusterId = existingClusterId().orElseGet(() -> Uuid.randomUuid().toString());
       // A free port found here can be taken by someone else before the broker binds it, so
       // picked ports get a few tries; fixed ports fail at once.
-      boolean picked = port == 0 || controllerPort == 0;
+      boolean picked = port == 0 || controllerPort == 0 || !extraListeners.isEmpty();
       for (int attempt = 1; ; attempt++) {
         int clientPort = port == 0 ? freePort() : port;
         int quorumPort = controllerPort;
         while (quorumPort == 0 || quorumPort == clientPort) {
           quorumPort = freePort();
         }
+        java.util.Set<Integer> taken = new java.util.HashSet<>(List.of(clientPort, quorumPort));
+        Map<String, Listener> listeners = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : extraListeners.entrySet()) {
+          int p = freePort();
+          while (!taken.add(p)) {
+            p = freePort();
+          }
+          listeners.put(e.getKey(), new Listener(p, e.getValue()));
+        }
         EmbeddedKafkaBroker broker;
         try {
-          broker = new EmbeddedKafkaBroker(this, clientPort, quorumPort, clusterId);
+          broker = new EmbeddedKafkaBroker(this, clientPort, quorumPort, listeners, clusterId);
         } catch (IOException e) {
           throw new StartException("could not write the broker configuration", e);
         }
@@ -708,6 +776,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalArgumentException("not a port: " + port);
       }
       return port;
+    }
+  }
+
+  private static final class Listener {
+    final int port;
+    final String securityProtocol;
+
+    Listener(int port, String securityProtocol) {
+      this.port = port;
+      this.securityProtocol = securityProtocol;
     }
   }
 

@@ -5,6 +5,7 @@ import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.registry.PromotionPolicy;
+import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.TrainingParams;
 import java.io.Serializable;
 import org.joda.time.Duration;
@@ -29,6 +30,7 @@ public final class RetrainingConfig implements Serializable {
   private final Duration stateRetention;
   private final DriftThresholds drift;
   private final MetricsConfig metrics;
+  private final ScoringConfig scoring;
 
   private RetrainingConfig(Builder b) {
     if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
@@ -48,6 +50,7 @@ public final class RetrainingConfig implements Serializable {
     this.stateRetention = b.stateRetention;
     this.drift = b.drift;
     this.metrics = b.metrics;
+    this.scoring = b.scoring;
   }
 
   public static Builder builder() {
@@ -98,6 +101,11 @@ public final class RetrainingConfig implements Serializable {
     return metrics;
   }
 
+  /** Online scoring and the fleet model; off unless configured. */
+  public ScoringConfig scoring() {
+    return scoring;
+  }
+
   /** Builder; defaults match the documented option defaults. */
   public static final class Builder {
     private FeatureSchema schema = FeatureSchema.defaults();
@@ -111,6 +119,12 @@ public final class RetrainingConfig implements Serializable {
     private Duration stateRetention = Duration.standardDays(7);
     private DriftThresholds drift = DriftThresholds.defaults();
     private MetricsConfig metrics = MetricsConfig.disabled();
+    private ScoringConfig scoring = ScoringConfig.disabled();
+
+    public Builder scoring(ScoringConfig v) {
+      scoring = v;
+      return this;
+    }
 
     public Builder metrics(MetricsConfig v) {
       metrics = v;

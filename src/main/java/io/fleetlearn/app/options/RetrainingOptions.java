@@ -7,4 +7,5 @@ public interface RetrainingOptions
         TrainingOptions,
         DriftOptions,
         EventOptions,
-        MetricsOptions {}
+        MetricsOptions,
+        ScoringOptions {}

@@ -8,7 +8,10 @@ import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import io.fleetlearn.monitor.FleetMonitor;
+import io.fleetlearn.registry.FleetModel;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.DefectPrediction;
+import io.fleetlearn.scoring.ModelSource;
 import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.sim.SimulatorRunner;
 import java.io.IOException;
@@ -88,6 +91,10 @@ final class DemoCommand {
     Map<ModelUpdate.Status, Integer> byStatus = new EnumMap<>(ModelUpdate.Status.class);
     TreeSet<String> machinesWithModels = new TreeSet<>();
     Map<DriftReport.Status, Integer> driftAlerts = new EnumMap<>(DriftReport.Status.class);
+    Map<ModelSource, Long> predictions = new EnumMap<>(ModelSource.class);
+    Map<ModelSource, Long> alerts = new EnumMap<>(ModelSource.class);
+    // At most 2 alert lines per second, so model updates stay readable between them.
+    RateLimit alertLines = new RateLimit(2, 1000);
     long started = System.currentTimeMillis();
     PipelineResult job = null;
     EmbeddedKafkaBroker broker = null;
@@ -148,6 +155,10 @@ final class DemoCommand {
         job = RetrainingJob.build(o).run();
         List<TopicPartition> parts = partitions(updates, o.getModelUpdatesTopic());
         parts.addAll(partitions(updates, o.getDriftMetricsTopic()));
+        boolean scoring = !o.getPredictionsTopic().isEmpty();
+        if (scoring) {
+          parts.addAll(partitions(updates, o.getPredictionsTopic()));
+        }
         boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
         updates.assign(parts);
         updates.seekToBeginning(parts);
@@ -159,6 +170,17 @@ final class DemoCommand {
           }
           for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(500))) {
             double at = (System.currentTimeMillis() - started) / 1000.0;
+            if (scoring && r.topic().equals(o.getPredictionsTopic())) {
+              DefectPrediction d = DefectPrediction.fromJson(r.value());
+              predictions.merge(d.source(), 1L, Long::sum);
+              if (d.alert()) {
+                alerts.merge(d.source(), 1L, Long::sum);
+                if (alertLines.tryAcquire(System.currentTimeMillis())) {
+                  out.printf("%5.1fs  %s%n", at, UpdateFormatter.format(d));
+                }
+              }
+              continue;
+            }
             if (r.topic().equals(o.getDriftMetricsTopic())) {
               DriftReport d = DriftReport.fromJson(r.value());
               if (d.status() == DriftReport.Status.DRIFT || d.status() == DriftReport.Status.WARN) {
@@ -169,7 +191,7 @@ final class DemoCommand {
             }
             ModelUpdate u = ModelUpdate.fromJson(r.value());
             byStatus.merge(u.status(), 1, Integer::sum);
-            if (u.version() > 0) {
+            if (u.version() > 0 && !FleetModel.isFleet(u.machineId())) {
               machinesWithModels.add(u.machineId());
             }
             out.printf(
@@ -181,7 +203,8 @@ final class DemoCommand {
         simThread.join(10_000);
         out.printf(
             "%nSummary after %.0f s: simulator sent %d events (%d malformed → %s); model updates:"
-                + " %s; drift alerts: %s; machines with a model: %d %s%n",
+                + " %s; drift alerts: %s; machines with a model: %d %s; predictions: %s, defect"
+                + " alerts: %s (%d alert lines not printed)%n",
             (System.currentTimeMillis() - started) / 1000.0,
             sim.getSent(),
             sim.getMalformed(),
@@ -189,7 +212,10 @@ final class DemoCommand {
             byStatus,
             driftAlerts,
             machinesWithModels.size(),
-            machinesWithModels);
+            machinesWithModels,
+            predictions,
+            alerts,
+            alertLines.suppressed());
         out.printf(
             "Dead-lettered records on %s: %d%n",
             o.getDeadLetterTopic(), countRecords(updates, o.getDeadLetterTopic()));
@@ -220,6 +246,37 @@ final class DemoCommand {
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the hook is running and waits for the latch above.
       }
+    }
+  }
+
+  /** At most {@code permits} per {@code periodMillis}; counts what it refused. */
+  static final class RateLimit {
+    private final int permits;
+    private final long periodMillis;
+    private long periodStart;
+    private int used;
+    private long suppressed;
+
+    RateLimit(int permits, long periodMillis) {
+      this.permits = permits;
+      this.periodMillis = periodMillis;
+    }
+
+    boolean tryAcquire(long now) {
+      if (now - periodStart >= periodMillis) {
+        periodStart = now;
+        used = 0;
+      }
+      if (used < permits) {
+        used++;
+        return true;
+      }
+      suppressed++;
+      return false;
+    }
+
+    long suppressed() {
+      return suppressed;
     }
   }
 

@@ -1,13 +1,16 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.BatchTrainOptions;
+import io.fleetlearn.app.options.BenchScoringOptions;
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
 import io.fleetlearn.app.options.FaultInjectionOptions;
 import io.fleetlearn.app.options.KafkaOptions;
 import io.fleetlearn.app.options.MetricsOptions;
+import io.fleetlearn.app.options.ModelsOptions;
 import io.fleetlearn.app.options.MonitorOptions;
+import io.fleetlearn.app.options.ScoringOptions;
 import io.fleetlearn.app.options.SimulatorOptions;
 import io.fleetlearn.app.options.SoakOptions;
 import io.fleetlearn.app.options.TopicsOptions;
@@ -24,7 +27,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume|topics|train|monitor|soak [--option=value ...]
+ * java -jar fleetlearn.jar demo|run|simulate|consume|topics|train|monitor|models|soak|bench-scoring
+ *     [--option=value ...]
  * </pre>
  */
 public final class Main {
@@ -51,6 +55,8 @@ public final class Main {
           "            and drift-metrics topics for Prometheus",
           "  soak      benchmark: embedded broker, simulator and pipeline at a fixed rate (default",
           "            twice the sustainable rate for 10 minutes); reports heap, lag and recovery",
+          "  models    list|show|export: the latest model of each machine from model-updates",
+          "  bench-scoring  measure scoring latency and throughput (pure-Java trees vs xgboost4j)",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -99,6 +105,7 @@ public final class Main {
                 TrainingOptions.class,
                 EventOptions.class,
                 MetricsOptions.class,
+                ScoringOptions.class,
                 MonitorOptions.class,
                 FlinkPipelineOptions.class)
             : DemoCommand.run(rest, out);
@@ -114,6 +121,7 @@ public final class Main {
                 EventOptions.class,
                 MetricsOptions.class,
                 FaultInjectionOptions.class,
+                ScoringOptions.class,
                 FlinkPipelineOptions.class)
             : RunCommand.run(rest, out);
       case "simulate":
@@ -151,6 +159,14 @@ public final class Main {
         return help
             ? help(out, "monitor", MONITOR_HELP, MonitorOptions.class, KafkaOptions.class)
             : MonitorCommand.run(rest, out);
+      case "models":
+        return help
+            ? help(out, "models", MODELS_HELP, ModelsOptions.class)
+            : ModelsCommand.run(rest, out);
+      case "bench-scoring":
+        return help
+            ? help(out, "bench-scoring", BENCH_HELP, BenchScoringOptions.class)
+            : BenchScoringCommand.run(rest, out);
       default:
         out.println("Unknown command: " + command + "\n\n" + USAGE);
         return 2;
@@ -189,6 +205,18 @@ public final class Main {
           + "event-time lag and the registry's state bounds every --sampleInterval and writes a\n"
           + "Markdown report to --output (default benchmarks/soak.md). Give it heap, e.g.\n"
           + "  java -Xmx2g -jar target/fleetlearn.jar soak";
+  private static final String MODELS_HELP =
+      "models list|show|export: reads the compacted model-updates topic of an existing Kafka\n"
+          + "(--bootstrapServers is required) with the registry client and prints\n"
+          + "  list                          one line per machine: version, last status, AUC, F1\n"
+          + "  show --machine=ID             one machine's latest record and current model\n"
+          + "  export --machine=ID --output=FILE [--format=ubj|json]\n"
+          + "                                its current model (sha256 verified) to a file\n"
+          + "@fleet is the fleet model.";
+  private static final String BENCH_HELP =
+      "Measures per-event scoring latency and throughput on this machine: the pure-Java tree\n"
+          + "evaluator, xgboost4j inplace_predict one event at a time, and xgboost4j on batches,\n"
+          + "on models trained here with the product's parameters. Prints a Markdown table.";
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"

@@ -20,6 +20,7 @@ import io.fleetlearn.pipeline.RetrainingConfig;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.registry.RegistrySeeds;
+import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.TrainingParams;
 import java.io.IOException;
 import java.util.Arrays;
@@ -27,8 +28,10 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
@@ -117,6 +120,15 @@ public final class RetrainingJob {
         .drift(new DriftThresholds(o.getPsiWarn(), o.getPsiDrift(), o.getMinDriftEvents()))
         .metrics(
             MetricsConfig.of(o.getMetricsEnabled(), o.getMetricsBindAddress(), o.getMetricsPorts()))
+        .scoring(
+            ScoringConfig.builder()
+                .enabled(!o.getPredictionsTopic().isEmpty())
+                .alertThreshold(o.getAlertThreshold())
+                .fleetModel(!o.getPredictionsTopic().isEmpty() && o.getFleetModel())
+                .fleetSampleCapacity(o.getFleetSampleCapacity())
+                .fleetShards(o.getFleetShards())
+                .cacheSize(o.getScoringCacheSize())
+                .build())
         .build();
   }
 
@@ -159,6 +171,13 @@ public final class RetrainingJob {
                     Durations.parse(o.getIdleTimeout())))
             .apply("RetrainPerMachine", new RetrainPerMachine(config));
     PCollection<ModelUpdate> updates = out.get(RetrainPerMachine.MODEL_UPDATES);
+    if (out.has(RetrainPerMachine.FLEET_MODEL_UPDATES)) {
+      // One sink per topic: the exactly-once sink's writer group is named after the topic.
+      updates =
+          PCollectionList.of(updates)
+              .and(out.get(RetrainPerMachine.FLEET_MODEL_UPDATES))
+              .apply("MachineAndFleetUpdates", Flatten.pCollections());
+    }
     if (o.getFailOnceAfterUpdates() > 0) {
       // A fault drill (off by default): fail the job once, downstream of the registry's state.
       updates =
@@ -172,6 +191,10 @@ public final class RetrainingJob {
     }
     updates.apply(
         "PublishModelUpdates", KafkaSinks.modelUpdates(kafka, o.getModelUpdatesTopic(), delivery));
+    if (out.has(RetrainPerMachine.PREDICTIONS)) {
+      out.get(RetrainPerMachine.PREDICTIONS)
+          .apply("PublishPredictions", KafkaSinks.predictions(kafka, o.getPredictionsTopic()));
+    }
     if (!o.getModelHistoryTopic().isEmpty()) {
       updates.apply(
           "PublishModelHistory",

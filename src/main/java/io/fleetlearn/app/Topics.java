@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.KafkaOptions;
+import io.fleetlearn.app.options.ScoringOptions;
 import io.fleetlearn.io.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,14 @@ final class Topics {
                 o.getDriftMetricsTopic(),
                 o.getDeadLetterTopic(),
                 o.getTopicPartitions()));
+    ScoringOptions scoring = o.as(ScoringOptions.class);
+    if (!scoring.getPredictionsTopic().isEmpty()) {
+      topics.add(
+          TopicSpec.predictions(
+              scoring.getPredictionsTopic(),
+              o.getTopicPartitions(),
+              TopicSpec.BROKER_DEFAULT_REPLICATION));
+    }
     if (!o.getModelHistoryTopic().isEmpty()) {
       // Every version ever decided, kept forever: the audit trail the compacted topic drops.
       topics.add(

@@ -2,6 +2,8 @@ package io.fleetlearn.app;
 
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.DefectPrediction;
+import io.fleetlearn.scoring.ModelSource;
 import io.fleetlearn.training.ClassificationMetrics;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -51,6 +53,21 @@ public final class UpdateFormatter {
           String.format(Locale.ROOT, "  champion AUC on window %.3f", r.championOnWindow().auc()));
     }
     return b.toString();
+  }
+
+  /** One line for a defect alert: machine, model that scored, probability and event time. */
+  public static String format(DefectPrediction d) {
+    return String.format(
+        Locale.ROOT,
+        "%-12s %-4s ALERT    p=%.3f (threshold %.2f) scored by %s v%d  event %s%s",
+        d.machineId(),
+        "",
+        d.probability(),
+        d.threshold(),
+        d.source() == ModelSource.MACHINE ? "its champion" : "the fleet model",
+        d.modelVersion(),
+        java.time.Instant.ofEpochMilli(d.timestampMillis()),
+        d.label() == 1 ? "  (labelled defect)" : d.label() == 0 ? "  (labelled no defect)" : "");
   }
 
   public static String format(ModelUpdate u) {

@@ -3,6 +3,7 @@ package io.fleetlearn.io;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.DeadLetter;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.DefectPrediction;
 import java.util.Map;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -36,6 +37,23 @@ public final class KafkaSinks {
         topic,
         delivery,
         u -> KV.of(u.machineId(), u.toJson()));
+  }
+
+  /**
+   * Publishes defect predictions as JSON, key = machineId. Always at-least-once: predictions are on
+   * the latency path (alerts), and the exactly-once sink would hold every one back until the next
+   * checkpoint completes. After a failure, predictions since the last checkpoint are published
+   * again (consumers dedupe on machineId + timestamp).
+   */
+  public static PTransform<PCollection<DefectPrediction>, PDone> predictions(
+      KafkaClientConfig kafka, String topic) {
+    return keyedJson(
+        "EncodePrediction",
+        "WritePredictions",
+        kafka,
+        topic,
+        Delivery.atLeastOnce(),
+        d -> KV.of(d.machineId(), d.toJson()));
   }
 
   /** Publishes drift reports as JSON, key = machineId. */

@@ -101,6 +101,14 @@ public record TopicSpec(
             deadLetters, partitions, replicationFactor, deleteAfter(Duration.ofDays(30))));
   }
 
+  /**
+   * The defect-predictions topic: one record per scored event, as many as sensor events, so it is
+   * deleted after 7 days like them.
+   */
+  public static TopicSpec predictions(String name, int partitions, short replicationFactor) {
+    return new TopicSpec(name, partitions, replicationFactor, deleteAfter(Duration.ofDays(7)));
+  }
+
   private static Map<String, String> deleteAfter(Duration retention) {
     return Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retention.toMillis()));
   }

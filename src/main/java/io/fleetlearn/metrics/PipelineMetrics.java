@@ -57,6 +57,11 @@ public final class PipelineMetrics {
   private final Map<Enum<?>, Counter> driftReports = new ConcurrentHashMap<>();
   private final Counter windowsOnTime;
   private final Counter windowsLate;
+  private final Map<Enum<?>, Counter> predictions = new ConcurrentHashMap<>();
+  private final Map<Enum<?>, Counter> alerts = new ConcurrentHashMap<>();
+  private final Map<Enum<?>, Counter> modelLoads = new ConcurrentHashMap<>();
+  private final Counter unscored;
+  private final Timer scoringTimer;
 
   // Guarded by the holder.
   private @Nullable MetricsEndpoint endpoint;
@@ -133,6 +138,27 @@ public final class PipelineMetrics {
                 seconds(600),
                 seconds(1800),
                 seconds(3600))
+            .register(registry);
+    unscored =
+        Counter.builder("fleetlearn.predictions.unscored")
+            .description(
+                "Accepted events not scored: their machine has no champion and there is no fleet"
+                    + " model yet (or the fleet model is off)")
+            .register(registry);
+    scoringTimer =
+        Timer.builder("fleetlearn.scoring.duration")
+            .description(
+                "Time to score one event with an already loaded model (the evaluator call only)")
+            .serviceLevelObjectives(
+                Duration.ofNanos(1_000),
+                Duration.ofNanos(2_500),
+                Duration.ofNanos(5_000),
+                Duration.ofNanos(10_000),
+                Duration.ofNanos(25_000),
+                Duration.ofNanos(50_000),
+                Duration.ofNanos(100_000),
+                millis(1),
+                millis(10))
             .register(registry);
     Gauge.builder("fleetlearn.event.time.lag", this, m -> m.eventTimeLagSeconds())
         .description(
@@ -393,6 +419,55 @@ public final class PipelineMetrics {
                     .tag("status", s.name())
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * One event scored in {@code nanos} by a model of {@code source} (e.g. {@code
+   * ModelSource.MACHINE}); {@code alert} when it reached the alert threshold.
+   */
+  public void eventScored(Enum<?> source, long nanos, boolean alert) {
+    counterFor(predictions, source, "fleetlearn.predictions", "Events scored, by model source")
+        .increment();
+    if (alert) {
+      counterFor(
+              alerts,
+              source,
+              "fleetlearn.predictions.alerts",
+              "Predictions at or above the alert threshold, by model source")
+          .increment();
+    }
+    scoringTimer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An accepted event that no model could score. */
+  public void eventUnscored() {
+    unscored.increment();
+  }
+
+  /** A scoring instance parsed a model (a new version reached it, or its cache had evicted it). */
+  public void scoringModelLoaded(Enum<?> source) {
+    counterFor(
+            modelLoads,
+            source,
+            "fleetlearn.scoring.model.loads",
+            "Models parsed by scoring instances (after a promotion or a cache eviction), by source")
+        .increment();
+  }
+
+  /** Scoring latency per event; {@link #eventScored} records into it. */
+  public Timer scoringTimer() {
+    return scoringTimer;
+  }
+
+  private Counter counterFor(
+      Map<Enum<?>, Counter> counters, Enum<?> source, String name, String description) {
+    return counters.computeIfAbsent(
+        source,
+        s ->
+            Counter.builder(name)
+                .description(description)
+                .tag("source", s.name())
+                .register(registry));
   }
 
   double eventTimeLagSeconds() {

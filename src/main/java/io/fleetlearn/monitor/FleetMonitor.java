@@ -4,8 +4,10 @@ import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.TopicTail;
 import io.fleetlearn.metrics.MetricsEndpoint;
+import io.fleetlearn.registry.FleetModel;
 import io.fleetlearn.registry.ModelUpdate;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -46,6 +48,12 @@ public final class FleetMonitor implements AutoCloseable {
   private final Counter reportsRead;
   private final Counter reportsUnreadable;
   private volatile int machines;
+
+  /** Latest version and AUC of the fleet model ({@link FleetModel#ID}), which is not a machine. */
+  private volatile long fleetModelVersion;
+
+  private volatile double fleetModelAuc = Double.NaN;
+
   private volatile long records;
   private long nextRefreshMillis;
 
@@ -63,6 +71,12 @@ public final class FleetMonitor implements AutoCloseable {
     updatesUnreadable = records(config.modelUpdatesTopic(), "unreadable");
     reportsRead = records(config.driftMetricsTopic(), "ok");
     reportsUnreadable = records(config.driftMetricsTopic(), "unreadable");
+    Gauge.builder("fleetlearn.fleet.model.version", this, m -> m.fleetModelVersion)
+        .description("Latest promoted version of the fleet model (0: none yet)")
+        .register(registry);
+    Gauge.builder("fleetlearn.fleet.model.auc", this, m -> m.fleetModelAuc)
+        .description("Holdout AUC of the fleet model's latest promoted version")
+        .register(registry);
   }
 
   private Counter records(String topic, String result) {
@@ -138,7 +152,16 @@ public final class FleetMonitor implements AutoCloseable {
     records++;
     if (topic.equals(config.modelUpdatesTopic())) {
       try {
-        state.apply(ModelUpdate.fromJson(value));
+        ModelUpdate u = ModelUpdate.fromJson(value);
+        if (FleetModel.isFleet(u.machineId())) {
+          // The fleet fallback model is not a machine: it has gauges of its own.
+          if (u.status() == ModelUpdate.Status.PROMOTED && u.version() >= fleetModelVersion) {
+            fleetModelVersion = u.version();
+            fleetModelAuc = u.metrics() == null ? Double.NaN : u.metrics().auc();
+          }
+        } else {
+          state.apply(u);
+        }
         updatesRead.increment();
       } catch (IOException | RuntimeException e) {
         updatesUnreadable.increment();

@@ -37,9 +37,20 @@ public final class ModelRegistry
       new TupleTag<DriftReport>("driftReports") {};
 
   private final RetrainingConfig config;
+  private final boolean fleetFallback;
 
+  /** The machines' registry; says in SKIPPED records when the fleet model serves a machine. */
   public ModelRegistry(RetrainingConfig config) {
+    this(config, config.scoring().enabled() && config.scoring().fleetModel());
+  }
+
+  /**
+   * @param fleetFallback whether machines without a champion are scored by the fleet model (false
+   *     for the fleet model's own registry)
+   */
+  public ModelRegistry(RetrainingConfig config, boolean fleetFallback) {
     this.config = config;
+    this.fleetFallback = fleetFallback;
   }
 
   @Override
@@ -65,7 +76,8 @@ public final class ModelRegistry
                             MODEL_UPDATES,
                             DRIFT_REPORTS,
                             config.metrics(),
-                            config.seeds()))
+                            config.seeds(),
+                            fleetFallback))
                     .withOutputTags(MODEL_UPDATES, TupleTagList.of(DRIFT_REPORTS)));
     out.get(MODEL_UPDATES).setCoder(ModelUpdateCoder.of());
     out.get(DRIFT_REPORTS).setCoder(DriftReportCoder.of());

@@ -2,9 +2,13 @@ package io.fleetlearn.pipeline;
 
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.RawRecord;
+import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.DefectPrediction;
+import io.fleetlearn.scoring.ScoringConfig;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -17,11 +21,24 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * <pre>
  * ParseAndValidate → WindowPerMachine → TrainPerMachine → ModelRegistry
+ *                                     └─ TrainFleetModel (optional)    └─ ScoreEvents (optional)
  * </pre>
+ *
+ * <p>With scoring on ({@link RetrainingConfig#scoring()}), accepted events are also scored by their
+ * machine's champion or the fleet model ({@link #PREDICTIONS}), and the fleet model's updates come
+ * out on {@link #FLEET_MODEL_UPDATES}.
  */
 public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   public static final TupleTag<ModelUpdate> MODEL_UPDATES = ModelRegistry.MODEL_UPDATES;
   public static final TupleTag<DriftReport> DRIFT_REPORTS = ModelRegistry.DRIFT_REPORTS;
+
+  /** The fleet model's updates (key {@code @fleet}); present when the fleet model is on. */
+  public static final TupleTag<ModelUpdate> FLEET_MODEL_UPDATES =
+      new TupleTag<ModelUpdate>("fleetModelUpdates") {};
+
+  /** One prediction per scored event; present when scoring is on. */
+  public static final TupleTag<DefectPrediction> PREDICTIONS =
+      new TupleTag<DefectPrediction>("predictions") {};
 
   private final RetrainingConfig config;
 
@@ -36,18 +53,35 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
             "ParseAndValidate",
             new ParseAndValidate(
                 new SensorEventParser(config.schema(), config.limits()), config.metrics()));
-    PCollectionTuple registry =
+    PCollection<KV<String, SensorEvent>> windowed =
         parsed
             .get(ParseAndValidate.ACCEPTED)
             .apply(
                 "WindowPerMachine",
                 new WindowPerMachine(
-                    config.windowSize(), config.allowedLateness(), config.lateFiringDelay()))
+                    config.windowSize(), config.allowedLateness(), config.lateFiringDelay()));
+    PCollectionTuple registry =
+        windowed
             .apply("TrainPerMachine", new TrainPerMachine(config))
             .apply("ModelRegistry", new ModelRegistry(config));
-    return PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))
-        .and(DRIFT_REPORTS, registry.get(DRIFT_REPORTS))
-        .and(ParseAndValidate.DEAD_LETTERS, parsed.get(ParseAndValidate.DEAD_LETTERS))
-        .and(ParseAndValidate.ACCEPTED, parsed.get(ParseAndValidate.ACCEPTED));
+    PCollectionTuple out =
+        PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))
+            .and(DRIFT_REPORTS, registry.get(DRIFT_REPORTS))
+            .and(ParseAndValidate.DEAD_LETTERS, parsed.get(ParseAndValidate.DEAD_LETTERS))
+            .and(ParseAndValidate.ACCEPTED, parsed.get(ParseAndValidate.ACCEPTED));
+    ScoringConfig scoring = config.scoring();
+    if (!scoring.enabled()) {
+      return out;
+    }
+    PCollectionTuple scoringInput =
+        PCollectionTuple.of(ScoreEvents.EVENTS, parsed.get(ParseAndValidate.ACCEPTED))
+            .and(ScoreEvents.MODEL_UPDATES, registry.get(MODEL_UPDATES));
+    if (scoring.fleetModel()) {
+      PCollection<ModelUpdate> fleet =
+          windowed.apply("TrainFleetModel", new TrainFleetModel(config));
+      out = out.and(FLEET_MODEL_UPDATES, fleet);
+      scoringInput = scoringInput.and(ScoreEvents.FLEET_MODEL_UPDATES, fleet);
+    }
+    return out.and(PREDICTIONS, scoringInput.apply("ScoreEvents", new ScoreEvents(config)));
   }
 }

@@ -6,6 +6,7 @@ import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.registry.RegistrySeeds;
+import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.TrainingParams;
 import java.io.Serializable;
 import org.joda.time.Duration;
@@ -31,6 +32,7 @@ public final class RetrainingConfig implements Serializable {
   private final DriftThresholds drift;
   private final MetricsConfig metrics;
   private final RegistrySeeds seeds;
+  private final ScoringConfig scoring;
 
   private RetrainingConfig(Builder b) {
     if (b.windowSize.getMillis() <= 0 || b.allowedLateness.getMillis() < 0) {
@@ -51,6 +53,7 @@ public final class RetrainingConfig implements Serializable {
     this.drift = b.drift;
     this.metrics = b.metrics;
     this.seeds = b.seeds;
+    this.scoring = b.scoring;
   }
 
   public static Builder builder() {
@@ -121,7 +124,13 @@ public final class RetrainingConfig implements Serializable {
     b.drift = drift;
     b.metrics = metrics;
     b.seeds = v;
+    b.scoring = scoring;
     return b.build();
+  }
+
+  /** Online scoring and the fleet model; off unless configured. */
+  public ScoringConfig scoring() {
+    return scoring;
   }
 
   /** Builder; defaults match the documented option defaults. */
@@ -138,9 +147,15 @@ public final class RetrainingConfig implements Serializable {
     private DriftThresholds drift = DriftThresholds.defaults();
     private MetricsConfig metrics = MetricsConfig.disabled();
     private RegistrySeeds seeds = RegistrySeeds.none();
+    private ScoringConfig scoring = ScoringConfig.disabled();
 
     public Builder seeds(RegistrySeeds v) {
       seeds = v;
+      return this;
+    }
+
+    public Builder scoring(ScoringConfig v) {
+      scoring = v;
       return this;
     }
 

@@ -23,18 +23,23 @@ public final class TrainPerMachine
     extends PTransform<
         PCollection<KV<String, SensorEvent>>, PCollection<KV<String, WindowOutcome>>> {
   private final RetrainingConfig config;
+  private final int sampleCapacity;
 
   public TrainPerMachine(RetrainingConfig config) {
+    this(config, config.reservoirCapacity());
+  }
+
+  /** With a sample capacity other than the per-machine one (the fleet model's). */
+  public TrainPerMachine(RetrainingConfig config, int sampleCapacity) {
     this.config = config;
+    this.sampleCapacity = sampleCapacity;
   }
 
   @Override
   public PCollection<KV<String, WindowOutcome>> expand(PCollection<KV<String, SensorEvent>> in) {
     return in.apply(
             "CollectTrainingSet",
-            Combine.perKey(
-                new CollectTrainingSetCombineFn(
-                    config.schema().size(), config.reservoirCapacity())))
+            Combine.perKey(new CollectTrainingSetCombineFn(config.schema().size(), sampleCapacity)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
         .apply(
             "TrainOnWindowClose",

@@ -68,10 +68,14 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final TupleTag<DriftReport> driftTag;
   private final MetricsConfig metricsConfig;
   private final RegistrySeeds seeds;
+  private final boolean fleetFallback;
   private transient PipelineMetrics metrics;
   private transient RegistrySeeds.@Nullable Lookup lookup;
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistryFn.class);
+
+  /** Appended to the reason of a SKIPPED record of a machine that the fleet model scores. */
+  public static final String FLEET_SERVES = "no champion yet: the fleet model scores this machine";
 
   private final Counter promoted = Metrics.counter("fleetlearn", "models_promoted");
   private final Counter rejected = Metrics.counter("fleetlearn", "models_rejected");
@@ -105,6 +109,35 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       TupleTag<DriftReport> driftTag,
       MetricsConfig metricsConfig,
       RegistrySeeds seeds) {
+    this(
+        schema,
+        params,
+        policy,
+        drift,
+        retention,
+        updatesTag,
+        driftTag,
+        metricsConfig,
+        seeds,
+        false);
+  }
+
+  /**
+   * @param fleetFallback the fleet model scores machines without a champion: their SKIPPED records
+   *     say so
+   */
+  public ModelRegistryFn(
+      FeatureSchema schema,
+      TrainingParams params,
+      PromotionPolicy policy,
+      DriftDetector drift,
+      Duration retention,
+      TupleTag<ModelUpdate> updatesTag,
+      TupleTag<DriftReport> driftTag,
+      MetricsConfig metricsConfig,
+      RegistrySeeds seeds,
+      boolean fleetFallback) {
+    this.fleetFallback = fleetFallback;
     this.schema = schema;
     this.params = params;
     this.policy = policy;
@@ -235,7 +268,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     ChampionState next = champion;
     if (!r.isTrained()) {
       skipped.inc();
-      u.status(ModelUpdate.Status.SKIPPED).reason(r.reason());
+      u.status(ModelUpdate.Status.SKIPPED)
+          .reason(
+              champion == null && fleetFallback ? r.reason() + "; " + FLEET_SERVES : r.reason());
     } else if (champion != null && o.windowEnd() < champion.windowEnd()) {
       rejected.inc();
       u.status(ModelUpdate.Status.REJECTED)

@@ -14,6 +14,8 @@ import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.DefectPrediction;
+import io.fleetlearn.scoring.ModelSource;
 import io.fleetlearn.testing.JsonSchemaCheck;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.TrainingParams;
@@ -87,6 +89,33 @@ class ContractSchemaTest {
     JsonNode v = JSON.readTree(promoted.toJson());
     assertEquals("xgboost-ubj", v.at("/model/format").asText());
     assertTrue(v.at("/model/sha256").asText().matches("[0-9a-f]{64}"));
+  }
+
+  @Test
+  void defectPredictionsMatchTheDefectPredictionSchemaAndRoundTrip() throws Exception {
+    JsonNode schema = schema("defect-prediction.schema.json");
+    List<DefectPrediction> predictions =
+        List.of(
+            new DefectPrediction(
+                "press-1", 1_800_000_000_123L, 0.93f, 0.5, ModelSource.MACHINE, 4, (byte) 1),
+            new DefectPrediction(
+                "press-2",
+                1_800_000_000_000L,
+                0.02f,
+                0.5,
+                ModelSource.FLEET,
+                2,
+                SensorEvent.UNLABELLED));
+    for (DefectPrediction d : predictions) {
+      JsonNode v = JSON.readTree(d.toJson());
+      assertEquals(List.of(), JsonSchemaCheck.problems(schema, v), d.toString());
+      assertEquals(d, DefectPrediction.fromJson(d.toJson()));
+    }
+    JsonNode alert = JSON.readTree(predictions.get(0).toJson());
+    assertTrue(alert.get("alert").asBoolean());
+    assertEquals("MACHINE", alert.at("/model/source").asText());
+    assertTrue(alert.get("defect").asBoolean());
+    assertTrue(JSON.readTree(predictions.get(1).toJson()).path("defect").isMissingNode());
   }
 
   @Test

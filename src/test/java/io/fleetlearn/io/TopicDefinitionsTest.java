@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,8 +18,16 @@ class TopicDefinitionsTest {
     List<TopicSpec> file = TopicDefinitions.load(Path.of("config/kafka/topics.yaml"));
     int partitions = file.get(0).partitions();
     List<TopicSpec> product =
-        TopicSpec.standard(
-            "sensor-events", "model-updates", "drift-metrics", "sensor-events-dlq", partitions);
+        new ArrayList<>(
+            TopicSpec.standard(
+                "sensor-events",
+                "model-updates",
+                "drift-metrics",
+                "sensor-events-dlq",
+                partitions));
+    product.add(
+        TopicSpec.predictions(
+            "defect-predictions", partitions, TopicSpec.BROKER_DEFAULT_REPLICATION));
     assertEquals(byName(product), byName(file));
   }
 

@@ -11,6 +11,7 @@ import io.fleetlearn.event.RejectReason;
 import io.fleetlearn.monitor.FleetGauges;
 import io.fleetlearn.monitor.FleetState;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.ModelSource;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -170,6 +171,7 @@ class DashboardFilesTest {
     m.modelTrained(10, 1000);
     m.modelDecision(ModelUpdate.Status.PROMOTED);
     m.driftReport(DriftReport.Status.DRIFT);
+    m.eventScored(ModelSource.MACHINE, 2_000, true);
 
     PrometheusMeterRegistry monitor = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FleetState s = new FleetState();

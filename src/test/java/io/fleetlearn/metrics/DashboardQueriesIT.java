@@ -93,6 +93,7 @@ class DashboardQueriesIT {
       broker.createTopics(
           TopicSpec.standard(
               prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 2));
+      broker.createTopics(List.of(TopicSpec.predictions(prefix + "predictions", 2, (short) 1)));
 
       // Held for the whole test, so the endpoint outlives the job's tasks. If an earlier test in
       // this JVM left the shared registry open, its endpoint is the one to scrape.
@@ -127,6 +128,7 @@ class DashboardQueriesIT {
                 "--modelUpdatesTopic=" + prefix + "updates",
                 "--driftMetricsTopic=" + prefix + "drift",
                 "--deadLetterTopic=" + prefix + "dlq",
+                "--predictionsTopic=" + prefix + "predictions",
                 "--consumerGroup=" + prefix + "group",
                 "--windowSize=10s",
                 "--allowedLateness=2s",
@@ -267,7 +269,11 @@ class DashboardQueriesIT {
       assertTrue(value(api, "sum(fleetlearn_events_read_total)") > 0, "events were read");
       assertTrue(value(api, "sum(fleetlearn_model_decisions_total)") > 0, "models were decided");
       assertEquals(
-          4.0, value(api, "max(fleetlearn_fleet_machines)"), "the monitor sees 4 machines");
+          4.0,
+          value(api, "max(fleetlearn_fleet_machines)"),
+          "the monitor sees 4 machines (the fleet model is not one)");
+      assertTrue(
+          value(api, "sum(fleetlearn_predictions_total)") > 0, "the job scored events on Flink");
 
       // Our own metrics pass Prometheus' linter (names, units, suffixes, HELP).
       for (String endpoint : List.of(pipelineMetrics.endpointUrl().orElseThrow(), monitor.url())) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.RejectReason;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.ModelSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -70,6 +71,10 @@ class PipelineMetricsTest {
     metrics.driftReport(DriftReport.Status.DRIFT);
     metrics.driftReport(DriftReport.Status.STABLE);
     metrics.registryEntryExpired();
+    metrics.eventScored(ModelSource.MACHINE, 3_000, false);
+    metrics.eventScored(ModelSource.FLEET, 40_000, true);
+    metrics.eventUnscored();
+    metrics.scoringModelLoaded(ModelSource.MACHINE);
   }
 
   @Test
@@ -94,7 +99,12 @@ class PipelineMetricsTest {
             Map.entry("fleetlearn_watermark_lag_seconds", "gauge"),
             Map.entry("fleetlearn_kafka_consumer_lag_records", "gauge"),
             Map.entry("fleetlearn_source_partitions", "gauge"),
-            Map.entry("fleetlearn_source_partitions_without_watermark", "gauge"));
+            Map.entry("fleetlearn_source_partitions_without_watermark", "gauge"),
+            Map.entry("fleetlearn_predictions_total", "counter"),
+            Map.entry("fleetlearn_predictions_alerts_total", "counter"),
+            Map.entry("fleetlearn_predictions_unscored_total", "counter"),
+            Map.entry("fleetlearn_scoring_model_loads_total", "counter"),
+            Map.entry("fleetlearn_scoring_duration_seconds", "histogram"));
     for (Map.Entry<String, String> e : expected.entrySet()) {
       assertEquals(e.getValue(), types.get(e.getKey()), e.getKey() + " in\n" + text);
     }
@@ -109,6 +119,11 @@ class PipelineMetricsTest {
     assertTrue(text.contains("fleetlearn_training_duration_seconds_bucket{le=\"0.05\"} 1"), text);
     assertTrue(text.contains("fleetlearn_model_size_bytes_bucket{le=\"65536.0\"} 1"), text);
     assertTrue(text.contains("fleetlearn_window_close_delay_seconds_bucket{le=\"5.0\"} 1"), text);
+    assertTrue(text.contains("fleetlearn_predictions_alerts_total{source=\"FLEET\"} 1.0"), text);
+    // 3 µs lands in the 5 µs bucket; 40 µs in the 50 µs one.
+    assertTrue(text.contains("fleetlearn_scoring_duration_seconds_bucket{le=\"2.5E-6\"} 0"), text);
+    assertTrue(text.contains("fleetlearn_scoring_duration_seconds_bucket{le=\"5.0E-6\"} 1"), text);
+    assertTrue(text.contains("fleetlearn_scoring_duration_seconds_bucket{le=\"5.0E-5\"} 2"), text);
   }
 
   @Test
@@ -130,7 +145,7 @@ class PipelineMetricsTest {
         labels.add(m.group(1));
       }
     }
-    assertEquals(Set.of("le", "reason", "status", "timing"), labels, text);
+    assertEquals(Set.of("le", "reason", "source", "status", "timing"), labels, text);
     assertTrue(large.size() < 100, large.size() + " series: " + large);
   }
 

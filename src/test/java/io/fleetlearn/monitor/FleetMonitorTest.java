@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.metrics.PortRange;
+import io.fleetlearn.registry.FleetModel;
 import io.fleetlearn.registry.ModelUpdate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +60,29 @@ class FleetMonitorTest {
             "fleetlearn_monitor_records_total{result=\"ok\",topic=\"drift-metrics\"} 1.0"),
         text);
     assertTrue(text.contains("fleetlearn_fleet_machines_by_drift_status{status=\"WARN\"} 1.0"));
+  }
+
+  @Test
+  void theFleetModelIsNotAMachine() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FleetMonitor m = new FleetMonitor(config(20), registry, System::currentTimeMillis);
+    String fleet = FleetModel.ID;
+    m.accept(
+        "model-updates",
+        update(fleet, 3, ModelUpdate.Status.PROMOTED, metrics(0.81, 0.5), null, 1, 1).toJson());
+    m.accept(
+        "model-updates",
+        update(fleet, 3, ModelUpdate.Status.REJECTED, metrics(0.70, 0.4), null, 2, 2).toJson());
+    m.accept(
+        "model-updates",
+        update("press-001", 1, ModelUpdate.Status.PROMOTED, metrics(0.91, 0.6), null, 1, 1)
+            .toJson());
+    m.refresh();
+    String text = m.scrape();
+    assertEquals(1, m.machines(), "only press-001 is a machine");
+    assertTrue(text.contains("fleetlearn_fleet_model_version 3.0"), text);
+    assertTrue(text.contains("fleetlearn_fleet_model_auc 0.81"), text);
+    assertTrue(!text.contains(fleet), text);
   }
 
   @Test

@@ -12,8 +12,8 @@ public final class FlinkJobs {
 
   /**
    * Runs the job (detached) on topics {@code prefix}events/updates/drift/dlq with 20 s windows, no
-   * allowed lateness, 1 s out-of-orderness, 2 s idle timeout and 2 s checkpoints; each {@code
-   * --flag=value} in {@code extra} replaces the default of the same flag.
+   * allowed lateness, 1 s out-of-orderness, 2 s idle timeout, 2 s checkpoints and no scoring; each
+   * {@code --flag=value} in {@code extra} replaces the default of the same flag.
    */
   public static PipelineResult start(String bootstrapServers, String prefix, String... extra)
       throws Exception {
@@ -31,7 +31,10 @@ public final class FlinkJobs {
                 "--maxOutOfOrderness=1s",
                 "--idleTimeout=2s",
                 "--checkpointingInterval=2000",
-                "--parallelism=2"));
+                "--parallelism=2",
+                // Scoring off unless a test asks for it (it then names a predictions topic it
+                // created): the fleet model's @fleet records would join the per-machine updates.
+                "--predictionsTopic="));
     for (String e : extra) {
       String name = e.substring(0, e.indexOf('=') + 1);
       args.removeIf(a -> a.startsWith(name));

@@ -8,4 +8,5 @@ public interface RetrainingOptions
         DriftOptions,
         EventOptions,
         MetricsOptions,
-        FaultInjectionOptions {}
+        FaultInjectionOptions,
+        ScoringOptions {}

@@ -4,6 +4,7 @@ import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.Durations;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.TopicSpec;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
@@ -28,6 +29,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
@@ -110,12 +112,9 @@ final class DemoCommand {
       broker.createTopics(Topics.of(o));
       KafkaClientConfig kafka = RetrainingJob.kafka(o);
       out.printf(
-          "Kafka at %s; topics %s, %s, %s, %s%n",
+          "Kafka at %s; topics %s%n",
           broker.bootstrapServers(),
-          o.getSensorEventsTopic(),
-          o.getModelUpdatesTopic(),
-          o.getDriftMetricsTopic(),
-          o.getDeadLetterTopic());
+          Topics.of(o).stream().map(TopicSpec::name).collect(Collectors.joining(", ")));
       SimulatorConfig simConfig = SimulatorFactory.config(o, System.currentTimeMillis());
       out.println("Simulator: " + simConfig);
       int parallelism = o.as(FlinkPipelineOptions.class).getParallelism();

@@ -138,7 +138,7 @@ class RetrainingOnFlinkIT {
           KafkaTestSupport.readUntil(
               broker.bootstrapServers(),
               prefix + "dlq",
-              Duration.ofMinutes(1),
+              Duration.ofMinutes(3),
               r -> r.size() >= malformedCount);
       // Give a duplicate or an extra window every chance to show up before judging.
       Thread.sleep(5000);

@@ -54,6 +54,10 @@ final class SimulatorFactory {
     p.putIfAbsent("acks", "all");
     p.putIfAbsent("linger.ms", "20");
     p.putIfAbsent("compression.type", "lz4");
+    // Right after topics are created a partition can refuse the first batch (NOT_LEADER) while
+    // later in-flight batches get OUT_OF_ORDER_SEQUENCE_NUMBER until they expire: one request in
+    // flight keeps the idempotent producer in order. At the simulator's rates it costs nothing.
+    p.putIfAbsent("max.in.flight.requests.per.connection", "1");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -57,7 +57,7 @@ class FaultToleranceIT {
         SimulatedRecord r = sim.next(t);
         KafkaTestSupport.send(p, topic, r.key(), r.value(), System.currentTimeMillis());
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
   }
 

@@ -241,7 +241,7 @@ class FlinkClusterIT {
         long window = r.eventTimeMillis() - Math.floorMod(r.eventTimeMillis(), WINDOW_MS);
         counts.merge(r.machineId() + "@" + window, 1L, Long::sum);
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
   }
 

@@ -120,7 +120,7 @@ class RetrainingOnFlinkIT {
           validInClosedWindows++;
         }
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
     assertTrue(malformed > 20, "the simulator made malformed records: " + malformed);
 
@@ -212,7 +212,7 @@ class RetrainingOnFlinkIT {
             validInClosedWindows++;
           }
         }
-        p.flush();
+        KafkaTestSupport.flush(p);
       }
       List<ModelUpdate> updates =
           updates(
@@ -313,7 +313,7 @@ class RetrainingOnFlinkIT {
             System.currentTimeMillis());
         rows++;
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
     assertEquals(10_000, rows);
     // 2,500 s windows over 10,000 s of production: the first three close.
@@ -374,7 +374,7 @@ class RetrainingOnFlinkIT {
         SimulatedRecord r = simulator.next(t);
         KafkaTestSupport.send(p, prefix + "events", r.key(), r.value(), System.currentTimeMillis());
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
     PipelineResult job = startJob(prefix);
     try {

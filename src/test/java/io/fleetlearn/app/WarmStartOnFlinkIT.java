@@ -147,7 +147,7 @@ class WarmStartOnFlinkIT {
         SimulatedRecord r = simulator.next(t);
         KafkaTestSupport.send(p, prefix + "events", r.key(), r.value(), System.currentTimeMillis());
       }
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
 
     PipelineResult job = FlinkJobs.start(broker.bootstrapServers(), prefix);

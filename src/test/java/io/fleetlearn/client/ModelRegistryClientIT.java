@@ -139,7 +139,7 @@ class ModelRegistryClientIT {
               .toJson());
       publish(
           p, FleetModel.ID, update(FleetModel.ID, 4, ModelUpdate.Status.PROMOTED, fleet).toJson());
-      p.flush();
+      KafkaTestSupport.flush(p);
     }
     KafkaClientConfig kafka =
         KafkaClientConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
@@ -181,7 +181,7 @@ class ModelRegistryClientIT {
       }
       try (KafkaProducer<byte[], byte[]> p = KafkaTestSupport.producer(broker.bootstrapServers())) {
         publish(p, "press-1", update("press-1", 3, ModelUpdate.Status.PROMOTED, v3).toJson());
-        p.flush();
+        KafkaTestSupport.flush(p);
       }
       long deadline = System.currentTimeMillis() + 30_000;
       while (c.predict("press-1", row).orElseThrow().version() != 3

@@ -2,8 +2,11 @@ package io.fleetlearn.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,16 +20,50 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaTestSupport {
   private KafkaTestSupport() {}
 
+  /** The first failed send of each producer, reported by {@link #flush}. */
+  private static final Map<KafkaProducer<?, ?>, AtomicReference<Exception>> FAILURES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * An idempotent producer with one request in flight per partition: right after a topic is
+   * created, a partition can answer NOT_LEADER_OR_FOLLOWER to the first batch while later batches
+   * in flight get OUT_OF_ORDER_SEQUENCE_NUMBER until they expire, silently losing test input.
+   */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5"),
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "acks",
+            "all",
+            "linger.ms",
+            "5",
+            "max.in.flight.requests.per.connection",
+            "1"),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }
 
+  /** Sends asynchronously; a failure is remembered and thrown by {@link #flush}. */
   public static void send(
       KafkaProducer<byte[], byte[]> p, String topic, byte[] key, byte[] value, long timestamp) {
-    p.send(new ProducerRecord<>(topic, null, timestamp, key, value));
+    AtomicReference<Exception> failure = FAILURES.computeIfAbsent(p, k -> new AtomicReference<>());
+    p.send(
+        new ProducerRecord<>(topic, null, timestamp, key, value),
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+  }
+
+  /** Flushes and fails if any record sent through {@link #send} was not written. */
+  public static void flush(KafkaProducer<byte[], byte[]> p) {
+    p.flush();
+    AtomicReference<Exception> failure = FAILURES.get(p);
+    if (failure != null && failure.get() != null) {
+      throw new IllegalStateException("a test record was not written to Kafka", failure.get());
+    }
   }
 
   /**

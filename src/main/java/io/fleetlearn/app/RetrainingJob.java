@@ -115,7 +115,10 @@ public final class RetrainingJob {
                 .build())
         .promotion(
             new PromotionPolicy(
-                o.getPromotionMetric(), o.getMinImprovement(), o.getDecayTolerance()))
+                o.getPromotionMetric(),
+                o.getMinImprovement(),
+                o.getDecayTolerance(),
+                o.getPromotionFloor()))
         .stateRetention(Durations.parse(o.getStateRetention()))
         .drift(new DriftThresholds(o.getPsiWarn(), o.getPsiDrift(), o.getMinDriftEvents()))
         .metrics(

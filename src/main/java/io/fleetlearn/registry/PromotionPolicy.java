@@ -10,6 +10,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * challenger's holdout (the freshest labelled data), on one metric (default AUC):
  *
  * <ul>
+ *   <li>challenger below {@code floor} (default AUC 0.5, no better than chance): REJECTED, even
+ *       without a champion;
  *   <li>no champion yet: PROMOTED;
  *   <li>challenger ≥ champion + {@code minImprovement}: PROMOTED;
  *   <li>champion decayed: its score on this holdout fell more than {@code decayTolerance} below its
@@ -29,8 +31,18 @@ public final class PromotionPolicy implements Serializable {
   private final String metric;
   private final double minImprovement;
   private final double decayTolerance;
+  private final double floor;
 
+  /** As the four-argument constructor without a floor. */
   public PromotionPolicy(String metric, double minImprovement, double decayTolerance) {
+    this(metric, minImprovement, decayTolerance, 0);
+  }
+
+  /**
+   * @param floor a challenger scoring below this on its holdout is never promoted
+   */
+  public PromotionPolicy(
+      String metric, double minImprovement, double decayTolerance, double floor) {
     ClassificationMetrics.of(0.5, 0, 0, 0, 0, 0).get(metric); // validates the name
     if (ClassificationMetrics.LOG_LOSS.equals(metric)) {
       // Every comparison below takes higher as better; log loss is lower-is-better.
@@ -43,11 +55,15 @@ public final class PromotionPolicy implements Serializable {
     this.metric = metric;
     this.minImprovement = minImprovement;
     this.decayTolerance = decayTolerance;
+    if (!(floor >= 0 && floor <= 1)) {
+      throw new IllegalArgumentException("the promotion floor must be within [0, 1]: " + floor);
+    }
+    this.floor = floor;
   }
 
-  /** AUC, at least 0.01 better to replace, decay beyond 0.05 AUC. */
+  /** AUC, at least 0.01 better to replace, decay beyond 0.05 AUC, never below AUC 0.5. */
   public static PromotionPolicy defaults() {
-    return new PromotionPolicy("auc", 0.01, 0.05);
+    return new PromotionPolicy("auc", 0.01, 0.05, 0.5);
   }
 
   public String metric() {
@@ -87,6 +103,15 @@ public final class PromotionPolicy implements Serializable {
       @Nullable ClassificationMetrics championOnHoldout,
       @Nullable ClassificationMetrics championAtTraining) {
     double c = challenger.get(metric);
+    if (c < floor - EPSILON) {
+      return new Decision(
+          ModelUpdate.Status.REJECTED,
+          "challenger "
+              + fmt(c)
+              + " is below the promotion floor "
+              + floor
+              + (championOnHoldout == null ? "; no champion yet" : "; the champion stays"));
+    }
     if (championOnHoldout == null) {
       return new Decision(ModelUpdate.Status.PROMOTED, "first model: challenger " + fmt(c));
     }

@@ -28,6 +28,23 @@ class PromotionPolicyTest {
   }
 
   @Test
+  void aChallengerBelowTheFloorIsNeverPromoted() {
+    PromotionPolicy.Decision first = policy.decide(auc(0.42), null, null);
+    assertEquals(ModelUpdate.Status.REJECTED, first.status());
+    assertEquals(
+        "challenger AUC 0.420 is below the promotion floor 0.5; no champion yet", first.reason());
+    // Even when the champion decayed further still.
+    PromotionPolicy.Decision decayed = policy.decide(auc(0.45), auc(0.30), auc(0.90));
+    assertEquals(ModelUpdate.Status.REJECTED, decayed.status());
+    assertTrue(decayed.reason().endsWith("the champion stays"), decayed.reason());
+    assertTrue(policy.decide(auc(0.5), null, null).promoted(), "the floor itself is enough");
+    assertTrue(
+        new PromotionPolicy("auc", 0.01, 0.05, 0).decide(auc(0.42), null, null).promoted(),
+        "floor 0: off");
+    assertThrows(IllegalArgumentException.class, () -> new PromotionPolicy("auc", 0, 0, 1.5));
+  }
+
+  @Test
   void worseChallengerIsRejected() {
     PromotionPolicy.Decision d = policy.decide(auc(0.80), auc(0.90), auc(0.90));
     assertFalse(d.promoted());

@@ -79,6 +79,14 @@ public interface TrainingOptions extends PipelineOptions {
   void setMinImprovement(double value);
 
   @Description(
+      "A challenger scoring below this on its holdout is never promoted, not even as a machine's"
+          + " first model (AUC 0.5: no better than chance). 0 turns the floor off.")
+  @Default.Double(0.5)
+  double getPromotionFloor();
+
+  void setPromotionFloor(double value);
+
+  @Description(
       "The champion counts as decayed when its score on fresh data falls this far below its"
           + " score at training; a decayed champion is replaced by any challenger at least as good.")
   @Default.Double(0.05)

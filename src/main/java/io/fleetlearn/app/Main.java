@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.BatchTrainOptions;
+import io.fleetlearn.app.options.BenchOptions;
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
 import io.fleetlearn.app.options.EventOptions;
@@ -22,7 +23,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume|train|monitor [--option=value ...]
+ * java -jar fleetlearn.jar demo|run|simulate|consume|train|monitor|bench [--option=value ...]
  * </pre>
  */
 public final class Main {
@@ -47,6 +48,8 @@ public final class Main {
           "            optionally publish them on model-updates as version-1 champions",
           "  monitor   export per-machine and fleet gauges from an existing Kafka's model-updates",
           "            and drift-metrics topics for Prometheus",
+          "  bench     measure ingest, retraining and memory against the raw Kafka consumer and",
+          "            raw xgboost4j on this machine; write the results to BENCHMARKS.md",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -131,6 +134,10 @@ public final class Main {
         return help
             ? help(out, "monitor", MONITOR_HELP, MonitorOptions.class, KafkaOptions.class)
             : MonitorCommand.run(rest, out);
+      case "bench":
+        return help
+            ? help(out, "bench", BENCH_HELP, BenchOptions.class)
+            : BenchCommand.run(rest, out);
       default:
         out.println("Unknown command: " + command + "\n\n" + USAGE);
         return 2;
@@ -160,6 +167,18 @@ public final class Main {
       "Reads the model-updates and drift-metrics topics of an existing Kafka (--bootstrapServers\n"
           + "is required) and serves per-machine gauges for the --worstMachines worst machines (and\n"
           + "--watchMachines) plus fleet aggregates on http://127.0.0.1:9260/metrics until Ctrl-C.";
+
+  private static final String BENCH_HELP =
+      "Starts a Kafka broker (KRaft, 127.0.0.1, own JVM) and measures, in one run on this machine:\n"
+          + "ingest events/s of read+parse+window+collect on the embedded Flink runner against plain\n"
+          + "KafkaConsumer loops that parse the same pre-filled topic; for each fleet size, the time\n"
+          + "from the watermark passing a window's end to the last model update being readable,\n"
+          + "against xgboost4j training the same samples on all cores; and heap and state bytes per\n"
+          + "machine. Replaces the generated section of --output (default BENCHMARKS.md). Flags not\n"
+          + "listed below go to the pipelines under test, e.g. --objectReuse=false.\n"
+          + "Takes about 10 minutes with the defaults; a quick check:\n"
+          + "  java -jar target/fleetlearn.jar bench --ingestEvents=100000 --retrainMachines=100"
+          + " --output=/tmp/bench.md";
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"

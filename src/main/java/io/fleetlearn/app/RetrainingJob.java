@@ -68,7 +68,7 @@ public final class RetrainingJob {
     }
     if (!hasFlag(args, "objectReuse")) {
       // Without it Flink deep-copies every element between chained operators through its coder
-      // (KafkaRecord, RawRecord, SensorEvent, KV, ...: about a third of ingest CPU, see
+      // (KafkaRecord, RawRecord, SensorEvent, KV, ...: an eighth of ingest CPU, see
       // BENCHMARKS.md). Beam transforms never mutate their inputs, which makes reuse safe here.
       flink.setObjectReuse(true);
     }

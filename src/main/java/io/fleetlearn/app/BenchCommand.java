@@ -37,7 +37,7 @@ final class BenchCommand {
         PipelineOptionsFactory.fromArgs(benchArgs.toArray(new String[0]))
             .withValidation()
             .as(BenchOptions.class);
-    return new BenchmarkSuite(o, passthrough, new RetrainingJobs(), out).run();
+    return new BenchmarkSuite(o, List.of(args), passthrough, new RetrainingJobs(), out).run();
   }
 
   private static Set<String> ownOptions() {

@@ -176,7 +176,7 @@ public final class Main {
           + "against xgboost4j training the same samples on all cores; and heap and state bytes per\n"
           + "machine. Replaces the generated section of --output (default BENCHMARKS.md). Flags not\n"
           + "listed below go to the pipelines under test, e.g. --objectReuse=false.\n"
-          + "Takes about 10 minutes with the defaults; a quick check:\n"
+          + "Takes 15-25 minutes with the defaults; a quick check:\n"
           + "  java -jar target/fleetlearn.jar bench --ingestEvents=100000 --retrainMachines=100"
           + " --output=/tmp/bench.md";
 

@@ -76,6 +76,7 @@ public final class BenchmarkSuite {
 
   private final BenchOptions o;
   private final List<String> passthrough;
+  private final List<String> commandLine;
   private final Jobs jobs;
   private final PrintStream out;
   private final int parallelism;
@@ -90,8 +91,18 @@ public final class BenchmarkSuite {
   private EmbeddedKafkaBroker broker;
   private PipelineMetrics metrics;
 
-  public BenchmarkSuite(BenchOptions o, List<String> passthrough, Jobs jobs, PrintStream out) {
+  /**
+   * @param commandLine the command's arguments as given, for the report ({@code --output} left out:
+   *     it names a path of this machine)
+   */
+  public BenchmarkSuite(
+      BenchOptions o,
+      List<String> commandLine,
+      List<String> passthrough,
+      Jobs jobs,
+      PrintStream out) {
     this.o = o;
+    this.commandLine = commandLine.stream().filter(a -> !a.startsWith("--output")).toList();
     this.passthrough = passthrough;
     this.jobs = jobs;
     this.out = out;
@@ -140,6 +151,7 @@ public final class BenchmarkSuite {
     String section =
         BenchReport.render(
             o,
+            commandLine,
             passthrough,
             parallelism,
             started,

@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.BatchTrainOptions;
+import io.fleetlearn.app.options.BenchOptions;
 import io.fleetlearn.app.options.BenchScoringOptions;
 import io.fleetlearn.app.options.ConsumeOptions;
 import io.fleetlearn.app.options.DemoOptions;
@@ -27,7 +28,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the product jar, which is also the Flink job jar:
  *
  * <pre>
- * java -jar fleetlearn.jar demo|run|simulate|consume|topics|train|monitor|models|soak|bench-scoring
+ * java -jar fleetlearn.jar demo|run|simulate|consume|topics|train|monitor|models|soak|bench|bench-scoring
  *     [--option=value ...]
  * </pre>
  */
@@ -57,6 +58,8 @@ public final class Main {
           "            twice the sustainable rate for 10 minutes); reports heap, lag and recovery",
           "  models    list|show|export: the latest model of each machine from model-updates",
           "  bench-scoring  measure scoring latency and throughput (pure-Java trees vs xgboost4j)",
+          "  bench     measure ingest, retraining and memory against the raw Kafka consumer and",
+          "            raw xgboost4j on this machine; write the results to BENCHMARKS.md",
           "",
           "COMMAND --help lists the command's options with their defaults.");
 
@@ -165,8 +168,12 @@ public final class Main {
             : ModelsCommand.run(rest, out);
       case "bench-scoring":
         return help
-            ? help(out, "bench-scoring", BENCH_HELP, BenchScoringOptions.class)
+            ? help(out, "bench-scoring", BENCH_SCORING_HELP, BenchScoringOptions.class)
             : BenchScoringCommand.run(rest, out);
+      case "bench":
+        return help
+            ? help(out, "bench", BENCH_HELP, BenchOptions.class)
+            : BenchCommand.run(rest, out);
       default:
         out.println("Unknown command: " + command + "\n\n" + USAGE);
         return 2;
@@ -213,10 +220,21 @@ public final class Main {
           + "  export --machine=ID --output=FILE [--format=ubj|json]\n"
           + "                                its current model (sha256 verified) to a file\n"
           + "@fleet is the fleet model.";
-  private static final String BENCH_HELP =
+  private static final String BENCH_SCORING_HELP =
       "Measures per-event scoring latency and throughput on this machine: the pure-Java tree\n"
           + "evaluator, xgboost4j inplace_predict one event at a time, and xgboost4j on batches,\n"
           + "on models trained here with the product's parameters. Prints a Markdown table.";
+  private static final String BENCH_HELP =
+      "Starts a Kafka broker (KRaft, 127.0.0.1, own JVM) and measures, in one run on this machine:\n"
+          + "ingest events/s of read+parse+window+collect on the embedded Flink runner against plain\n"
+          + "KafkaConsumer loops that parse the same pre-filled topic; for each fleet size, the time\n"
+          + "from the watermark passing a window's end to the last model update being readable,\n"
+          + "against xgboost4j training the same samples on all cores; and heap and state bytes per\n"
+          + "machine. Replaces the generated section of --output (default BENCHMARKS.md). Flags not\n"
+          + "listed below go to the pipelines under test, e.g. --objectReuse=false.\n"
+          + "Takes 15-25 minutes with the defaults; a quick check:\n"
+          + "  java -jar target/fleetlearn.jar bench --ingestEvents=100000 --retrainMachines=100"
+          + " --output=/tmp/bench.md";
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"

@@ -78,7 +78,27 @@ public final class RetrainingJob {
     if (!hasFlag(args, "jobName")) {
       options.setJobName("fleetlearn-retraining");
     }
+    if (!hasFlag(args, "objectReuse")) {
+      // Without it Flink deep-copies every element between chained operators through its coder
+      // (KafkaRecord, RawRecord, SensorEvent, KV, ...: an eighth of ingest CPU, see
+      // BENCHMARKS.md). Beam transforms never mutate their inputs, which makes reuse safe here.
+      flink.setObjectReuse(true);
+    }
+    if (embedded(flink) && !hasFlag(args, "stateBackend")) {
+      // Flink's default checkpoint storage keeps snapshots in the JobManager's memory and refuses
+      // any operator state over 5 MiB: the window samples of a few hundred machines, or the
+      // exactly-once sink's pending records of about 70 model updates, fail every checkpoint
+      // and the job restarts in a loop. Snapshots go to files instead.
+      flink.setStateBackend("filesystem");
+      flink.setStateBackendStoragePath(EmbeddedCheckpoints.directory().toUri().toString());
+    }
     return options;
+  }
+
+  /** Whether the job runs on the runner's embedded mini-cluster in this JVM. */
+  static boolean embedded(FlinkPipelineOptions flink) {
+    String master = flink.getFlinkMaster();
+    return master.equals("[local]") || (master.equals("[auto]") && !FlinkClientContext.active());
   }
 
   static boolean hasFlag(String[] args, String name) {

@@ -60,4 +60,27 @@ public final class EventLimits implements Serializable {
   public long minTimestampMillis() {
     return minTimestampMillis;
   }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof EventLimits)) {
+      return false;
+    }
+    EventLimits l = (EventLimits) o;
+    return maxEventBytes == l.maxEventBytes
+        && maxMachineIdLength == l.maxMachineIdLength
+        && maxNestingDepth == l.maxNestingDepth
+        && maxFutureSkewMillis == l.maxFutureSkewMillis
+        && minTimestampMillis == l.minTimestampMillis;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        maxEventBytes,
+        maxMachineIdLength,
+        maxNestingDepth,
+        maxFutureSkewMillis,
+        minTimestampMillis);
+  }
 }

@@ -43,6 +43,41 @@ public final class SensorEventParser implements Serializable {
     return schema;
   }
 
+  /** Per thread: the last record parsed by {@link #parseRecord}, and its result. */
+  private static final ThreadLocal<Object[]> LAST_RECORD =
+      ThreadLocal.withInitial(() -> new Object[4]);
+
+  /**
+   * As {@link #parse}, for a Kafka record's value that is never modified: when this thread's
+   * previous call parsed the very same array (same identity and reference time, a parser of the
+   * same schema), its result is returned instead of parsing again. On the Flink runner the source's
+   * event-time policy and the parse step run one after the other on the same thread for each
+   * record, with the same array when object reuse is on: the record is parsed once, not twice.
+   */
+  public ParseResult parseRecord(byte @Nullable [] value, long referenceTimeMillis) {
+    if (value == null || referenceTimeMillis < 0) {
+      return parse(value, referenceTimeMillis);
+    }
+    Object[] last = LAST_RECORD.get();
+    if (last[0] == value
+        && last[1] instanceof Long
+        && (Long) last[1] == referenceTimeMillis
+        && last[2] instanceof SensorEventParser
+        && sameRules((SensorEventParser) last[2])) {
+      return (ParseResult) last[3];
+    }
+    ParseResult r = parse(value, referenceTimeMillis);
+    last[0] = value;
+    last[1] = referenceTimeMillis;
+    last[2] = this;
+    last[3] = r;
+    return r;
+  }
+
+  private boolean sameRules(SensorEventParser other) {
+    return other == this || (schema.equals(other.schema) && limits.equals(other.limits));
+  }
+
   /**
    * Parses {@code value}. {@code referenceTimeMillis} is the record's own timestamp (the upper
    * bound of plausible event times is this plus the allowed future skew); pass a negative value to

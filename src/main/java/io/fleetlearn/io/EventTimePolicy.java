@@ -123,7 +123,7 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
     lastRecordWallMillis = wallClock.getAsLong();
-    ParseResult p = parser.parse(record.getKV().getValue(), record.getTimestamp());
+    ParseResult p = parser.parseRecord(record.getKV().getValue(), record.getTimestamp());
     if (p.isAccepted()) {
       long t = p.event().timestampMillis();
       if (t > partitionMax) {

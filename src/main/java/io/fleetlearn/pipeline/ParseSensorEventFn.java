@@ -57,7 +57,7 @@ final class ParseSensorEventFn extends DoFn<RawRecord, SensorEvent> {
     metrics.eventRead();
     ParseResult p;
     try {
-      p = parser.parse(r.value(), r.recordTimestampMillis());
+      p = parser.parseRecord(r.value(), r.recordTimestampMillis());
     } catch (RuntimeException e) {
       // The parser is built never to throw; this keeps the promise even if it one day does.
       deadLettered.inc();

@@ -1,0 +1,56 @@
+package io.fleetlearn.bench;
+
+import io.fleetlearn.dataset.CollectTrainingSetCombineFn;
+import io.fleetlearn.dataset.WindowSampleCoder;
+import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaSensorSource;
+import io.fleetlearn.pipeline.ParseAndValidate;
+import io.fleetlearn.pipeline.RetrainingConfig;
+import io.fleetlearn.pipeline.WindowPerMachine;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.joda.time.Duration;
+
+/**
+ * The ingest half of the retraining job, built from the job's own transforms: read (KafkaIO with
+ * the job's event-time policy) → parse and validate → window per machine → collect the training
+ * set, ending in a {@link CollectProbe} instead of training.
+ */
+final class IngestPipeline {
+  private IngestPipeline() {}
+
+  static Pipeline build(
+      PipelineOptions options,
+      KafkaClientConfig kafka,
+      String topic,
+      String group,
+      RetrainingConfig config,
+      Duration maxOutOfOrderness,
+      Duration idleTimeout,
+      String probeId) {
+    SensorEventParser parser = new SensorEventParser(config.schema(), config.limits());
+    Pipeline p = Pipeline.create(options);
+    p.apply(
+            "ReadSensorEvents",
+            new KafkaSensorSource(kafka, topic, group, parser, maxOutOfOrderness, idleTimeout))
+        .apply("ParseAndValidate", new ParseAndValidate(parser, config.metrics()))
+        .get(ParseAndValidate.ACCEPTED)
+        .apply(
+            "WindowPerMachine",
+            new WindowPerMachine(
+                config.windowSize(), config.allowedLateness(), config.lateFiringDelay()))
+        .apply(
+            "CollectTrainingSet",
+            Combine.perKey(
+                new CollectTrainingSetCombineFn(
+                    config.schema().size(), config.reservoirCapacity())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+        .apply("RecordCollected", ParDo.of(new CollectProbe.RecordCollectedFn(probeId)));
+    return p;
+  }
+}

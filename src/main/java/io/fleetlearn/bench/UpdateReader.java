@@ -1,0 +1,112 @@
+package io.fleetlearn.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads the model-updates topic (read_committed, from the beginning) on a thread of its own until
+ * it has seen an update for {@code expected} distinct machines, and notes when the last of them
+ * became readable and the latest producer timestamp among them.
+ */
+final class UpdateReader implements AutoCloseable {
+  private final Thread thread;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Set<String> machines = new HashSet<>();
+  private volatile long lastNanos;
+  private volatile long maxRecordTimestamp = Long.MIN_VALUE;
+  private volatile long records;
+  private volatile int distinct;
+  private volatile boolean stop;
+  private volatile Throwable failure;
+
+  UpdateReader(String bootstrapServers, String topic, int partitions, int expected) {
+    thread =
+        new Thread(
+            () -> {
+              try (KafkaConsumer<byte[], byte[]> c = RawIngestLimit.consumer(bootstrapServers)) {
+                List<TopicPartition> all = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                  all.add(new TopicPartition(topic, p));
+                }
+                c.assign(all);
+                c.seekToBeginning(all);
+                c.poll(Duration.ofMillis(200));
+                ready.countDown();
+                while (!stop && machines.size() < expected) {
+                  for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    records++;
+                    if (machines.add(new String(r.key(), StandardCharsets.UTF_8))) {
+                      distinct = machines.size();
+                      lastNanos = System.nanoTime();
+                      maxRecordTimestamp = Math.max(maxRecordTimestamp, r.timestamp());
+                    }
+                  }
+                }
+              } catch (RuntimeException e) {
+                failure = e;
+              } finally {
+                ready.countDown();
+                done.countDown();
+              }
+            },
+            "bench-update-reader");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Waits until the consumer is assigned and positioned. */
+  void awaitReady(Duration timeout) throws InterruptedException {
+    if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the model-updates reader did not start");
+    }
+  }
+
+  /** Whether every expected machine's update was read within {@code timeout}. */
+  boolean awaitAll(Duration timeout) throws InterruptedException {
+    boolean finished = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (failure != null) {
+      throw new IllegalStateException("reading model updates failed: " + failure, failure);
+    }
+    return finished;
+  }
+
+  /** Whether the reader has finished (every machine seen), failing if it failed. */
+  boolean awaitAllQuietly() {
+    if (failure != null) {
+      throw new IllegalStateException("reading model updates failed: " + failure, failure);
+    }
+    return done.getCount() == 0 && distinct > 0;
+  }
+
+  int machines() {
+    return distinct;
+  }
+
+  long records() {
+    return records;
+  }
+
+  long lastNanos() {
+    return lastNanos;
+  }
+
+  long maxRecordTimestamp() {
+    return maxRecordTimestamp;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop = true;
+    thread.join(10_000);
+  }
+}

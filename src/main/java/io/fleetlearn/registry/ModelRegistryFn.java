@@ -289,7 +289,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
           policy.decide(
               r.metrics(), onHoldout, champion == null ? null : champion.trainingMetrics());
       u.metrics(r.metrics()).championMetrics(onHoldout);
-      if (champion == null || championScores == null || d.promoted()) {
+      // Without a champion, or with one that could not score the holdout, the policy decides as
+      // for a first model: promoted unless the challenger is below the promotion floor.
+      if (d.promoted()) {
         next =
             new ChampionState(
                 Math.max(champion == null ? 0 : champion.version(), versionFloor) + 1,
@@ -307,7 +309,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                     : d.reason());
       } else {
         rejected.inc();
-        u.status(ModelUpdate.Status.REJECTED).reason(d.reason());
+        u.status(ModelUpdate.Status.REJECTED)
+            .reason(
+                champion == null && fleetFallback ? d.reason() + "; " + FLEET_SERVES : d.reason());
       }
     }
     if (next != null) {

@@ -141,6 +141,29 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void aFirstChallengerBelowThePromotionFloorIsRejectedAndTheNextGoodOneIsVersionOne()
+      throws Exception {
+    WindowSample s1 = sample(3, 0, 0);
+    WindowSample s2 = sample(4, 0, 0);
+    WindowOutcome bad = weak(0, s1);
+    assertTrue("" + bad.result().metrics().auc(), bad.result().metrics().auc() < 0.7);
+    PCollectionTuple out = run(new PromotionPolicy("auc", 0.01, 0.05, 0.7), bad, trained(1, s2));
+    PAssert.that(out.get(ModelRegistry.MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              List<ModelUpdate> u = list(it, Comparator.comparingLong(ModelUpdate::windowStart));
+              assertEquals(2, u.size());
+              assertEquals(ModelUpdate.Status.REJECTED, u.get(0).status());
+              assertEquals(0, u.get(0).version());
+              assertTrue(u.get(0).reason(), u.get(0).reason().contains("promotion floor 0.7"));
+              assertEquals(ModelUpdate.Status.PROMOTED, u.get(1).status());
+              assertEquals(1, u.get(1).version());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void promotesAChallengerAfterTheChampionDecays() {
     WindowSample before = sample(1, 0, 0);
     // The defect now depends on feature 2: the champion's ranking collapses.

@@ -226,8 +226,16 @@ class DashboardQueriesIT {
           }
         }
         System.out.printf(
-            "%3d s: %d of %d expressions without data yet%s%n",
+            "%3d s: read %.0f, windows closed %.0f, trained %.0f, watermark lag %.1f s,"
+                + " partitions without watermark %.0f, backlog %.0f; %d of %d expressions without"
+                + " data yet%s%n",
             (System.currentTimeMillis() - started) / 1000,
+            value(api, "sum(fleetlearn_events_read_total)"),
+            value(api, "sum(fleetlearn_windows_closed_total)"),
+            value(api, "sum(fleetlearn_models_trained_total)"),
+            value(api, "max(fleetlearn_watermark_lag_seconds)"),
+            value(api, "sum(fleetlearn_source_partitions_without_watermark)"),
+            value(api, "sum(fleetlearn_kafka_consumer_lag_records)"),
             problems.size(),
             evaluated,
             problems.isEmpty()

@@ -3,6 +3,8 @@ package io.fleetlearn.scoring;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -36,6 +38,25 @@ final class EvaluatorCache {
   @Nullable Entry get(String key, long version) {
     Entry e = map.get(key);
     return e != null && e.version == version ? e : null;
+  }
+
+  /**
+   * The evaluator of {@code key} at {@code version}; on a miss, {@code loader} parses the bytes
+   * {@code model} supplies (read only then) and the result, null when it could not load, is kept.
+   */
+  @Nullable ModelEvaluator getOrLoad(
+      String key,
+      long version,
+      Supplier<byte @Nullable []> model,
+      Function<byte[], @Nullable ModelEvaluator> loader) {
+    Entry cached = get(key, version);
+    if (cached != null) {
+      return cached.evaluator;
+    }
+    byte[] bytes = model.get();
+    ModelEvaluator evaluator = bytes == null ? null : loader.apply(bytes);
+    put(key, version, evaluator);
+    return evaluator;
   }
 
   void put(String key, long version, @Nullable ModelEvaluator evaluator) {

@@ -136,16 +136,8 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       return;
     }
     SensorEvent e = in.event();
-    ModelEvaluator evaluator = null;
-    if (version != null) {
-      EvaluatorCache.Entry cached = cache.get(machine, version);
-      if (cached == null) {
-        evaluator = load(modelState.read());
-        cache.put(machine, version, evaluator);
-      } else {
-        evaluator = cached.evaluator;
-      }
-    }
+    ModelEvaluator evaluator =
+        version == null ? null : cache.getOrLoad(machine, version, modelState::read, this::load);
     if (evaluator == null) {
       if (config.fleetModel()) {
         out.get(toFleetTag).output(KV.of(shard(machine, config.fleetShards()), in));
@@ -155,12 +147,8 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       }
       return;
     }
-    long start = System.nanoTime();
-    float p = evaluator.predict(e.features());
-    long nanos = System.nanoTime() - start;
     DefectPrediction prediction =
-        DefectPrediction.of(e, p, config.alertThreshold(), ModelSource.MACHINE, version);
-    metrics.eventScored(ModelSource.MACHINE, nanos, prediction.alert());
+        EventScorer.score(evaluator, e, config, ModelSource.MACHINE, version, metrics);
     scored.inc();
     out.get(predictionsTag).output(prediction);
     // Keep the machine's state alive while it reports; written only when it moved noticeably, so
@@ -173,9 +161,6 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
   }
 
   private ModelEvaluator load(byte[] model) {
-    if (model == null) {
-      return null;
-    }
     try {
       ModelEvaluator ev = ModelEvaluators.load(model);
       metrics.scoringModelLoaded(ModelSource.MACHINE);

@@ -1,6 +1,5 @@
 package io.fleetlearn.scoring;
 
-import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -84,37 +83,21 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
       }
       return;
     }
-    ModelEvaluator evaluator = null;
-    if (version != null) {
-      String sha = shaState.read();
-      EvaluatorCache.Entry cached = cache.get(sha, version);
-      if (cached == null) {
-        evaluator = load(modelState.read());
-        cache.put(sha, version, evaluator);
-      } else {
-        evaluator = cached.evaluator;
-      }
-    }
+    ModelEvaluator evaluator =
+        version == null
+            ? null
+            : cache.getOrLoad(shaState.read(), version, modelState::read, this::load);
     if (evaluator == null) {
       unscored.inc();
       metrics.eventUnscored();
       return;
     }
-    SensorEvent e = in.event();
-    long start = System.nanoTime();
-    float p = evaluator.predict(e.features());
-    long nanos = System.nanoTime() - start;
-    DefectPrediction prediction =
-        DefectPrediction.of(e, p, config.alertThreshold(), ModelSource.FLEET, version);
-    metrics.eventScored(ModelSource.FLEET, nanos, prediction.alert());
     scored.inc();
-    out.output(prediction);
+    out.output(
+        EventScorer.score(evaluator, in.event(), config, ModelSource.FLEET, version, metrics));
   }
 
   private ModelEvaluator load(byte[] model) {
-    if (model == null) {
-      return null;
-    }
     try {
       ModelEvaluator ev = ModelEvaluators.load(model);
       metrics.scoringModelLoaded(ModelSource.FLEET);

@@ -8,7 +8,7 @@ import org.apache.beam.sdk.options.Validation;
  * Options of {@code train}: the history table, the output, training parameters (named and defaulted
  * as the streaming pipeline's), the global-model comparison and the warm start on Kafka.
  */
-public interface BatchTrainOptions extends TabularInputOptions, KafkaOptions {
+public interface BatchTrainOptions extends TabularInputOptions, KafkaOptions, ModelParamsOptions {
   @Description(
       "Output directory (any Beam filesystem): entities/<entity>.ubj|json and"
           + " <entity>.metadata.json, global/ with --compareGlobal, rejected/rows-*.jsonl.")
@@ -59,36 +59,6 @@ public interface BatchTrainOptions extends TabularInputOptions, KafkaOptions {
   int getMinPerClass();
 
   void setMinPerClass(int value);
-
-  @Description("Fraction of each class held out to measure the model (stratified).")
-  @Default.Double(0.2)
-  double getHoldoutFraction();
-
-  void setHoldoutFraction(double value);
-
-  @Description("XGBoost boosting rounds.")
-  @Default.Integer(50)
-  int getRounds();
-
-  void setRounds(int value);
-
-  @Description("XGBoost max_depth.")
-  @Default.Integer(4)
-  int getMaxDepth();
-
-  void setMaxDepth(int value);
-
-  @Description("XGBoost eta (learning rate).")
-  @Default.Double(0.3)
-  double getEta();
-
-  void setEta(double value);
-
-  @Description("Further XGBoost parameters as key=value,key=value (nthread is fixed at 1).")
-  @Default.String("")
-  String getXgboostParams();
-
-  void setXgboostParams(String value);
 
   @Description("Score threshold at or above which a row is predicted positive.")
   @Default.Double(0.5)

@@ -2,10 +2,9 @@ package io.fleetlearn.app.options;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Per-machine training, promotion and registry retention. */
-public interface TrainingOptions extends PipelineOptions {
+public interface TrainingOptions extends ModelParamsOptions {
   @Description("Feature names in model column order (comma-separated).")
   @Default.String("temperature,vibration,pressure,current")
   String getFeatures();
@@ -29,36 +28,6 @@ public interface TrainingOptions extends PipelineOptions {
   int getMinPerClass();
 
   void setMinPerClass(int value);
-
-  @Description("Fraction of each class held out to measure the model (stratified).")
-  @Default.Double(0.2)
-  double getHoldoutFraction();
-
-  void setHoldoutFraction(double value);
-
-  @Description("XGBoost boosting rounds.")
-  @Default.Integer(50)
-  int getRounds();
-
-  void setRounds(int value);
-
-  @Description("XGBoost max_depth.")
-  @Default.Integer(4)
-  int getMaxDepth();
-
-  void setMaxDepth(int value);
-
-  @Description("XGBoost eta (learning rate).")
-  @Default.Double(0.3)
-  double getEta();
-
-  void setEta(double value);
-
-  @Description("Further XGBoost parameters as key=value,key=value (nthread is fixed at 1).")
-  @Default.String("")
-  String getXgboostParams();
-
-  void setXgboostParams(String value);
 
   @Description("Score threshold at or above which an event is predicted defective.")
   @Default.Double(0.5)

@@ -43,9 +43,15 @@ public final class SensorEventParser implements Serializable {
     return schema;
   }
 
-  /** Per thread: the last record parsed by {@link #parseRecord}, and its result. */
-  private static final ThreadLocal<Object[]> LAST_RECORD =
-      ThreadLocal.withInitial(() -> new Object[4]);
+  /** The last record a thread parsed through {@link #parseRecord}, and its result. */
+  private static final class LastParse {
+    byte @Nullable [] value;
+    long referenceTimeMillis;
+    @Nullable SensorEventParser parser;
+    @Nullable ParseResult result;
+  }
+
+  private static final ThreadLocal<LastParse> LAST_RECORD = ThreadLocal.withInitial(LastParse::new);
 
   /**
    * As {@link #parse}, for a Kafka record's value that is never modified: when this thread's
@@ -58,19 +64,19 @@ public final class SensorEventParser implements Serializable {
     if (value == null || referenceTimeMillis < 0) {
       return parse(value, referenceTimeMillis);
     }
-    Object[] last = LAST_RECORD.get();
-    if (last[0] == value
-        && last[1] instanceof Long
-        && (Long) last[1] == referenceTimeMillis
-        && last[2] instanceof SensorEventParser
-        && sameRules((SensorEventParser) last[2])) {
-      return (ParseResult) last[3];
+    LastParse last = LAST_RECORD.get();
+    if (last.value == value
+        && last.referenceTimeMillis == referenceTimeMillis
+        && last.parser != null
+        && last.result != null
+        && sameRules(last.parser)) {
+      return last.result;
     }
     ParseResult r = parse(value, referenceTimeMillis);
-    last[0] = value;
-    last[1] = referenceTimeMillis;
-    last[2] = this;
-    last[3] = r;
+    last.value = value;
+    last.referenceTimeMillis = referenceTimeMillis;
+    last.parser = this;
+    last.result = r;
     return r;
   }
 

@@ -42,6 +42,9 @@ public final class RetrainingJob {
   /** Least time the registry waits for the model-updates topic when it seeds from it. */
   private static final java.time.Duration SEED_TIMEOUT = java.time.Duration.ofSeconds(60);
 
+  /** Longest a Flink runner bundle stays open unless told otherwise (the runner's default: 1 s). */
+  static final long DEFAULT_MAX_BUNDLE_TIME_MILLIS = 25;
+
   private RetrainingJob() {}
 
   /**
@@ -83,6 +86,20 @@ public final class RetrainingJob {
       // (KafkaRecord, RawRecord, SensorEvent, KV, ...: an eighth of ingest CPU, see
       // BENCHMARKS.md). Beam transforms never mutate their inputs, which makes reuse safe here.
       flink.setObjectReuse(true);
+    }
+    if (!hasFlag(args, "maxBundleTimeMills")) {
+      // The Flink runner's operators pass a watermark on only while no bundle is open, and a
+      // bundle closed by time (rather than by size) does not reliably pass on the watermark that
+      // arrived during it. At the default of 1 s, a steady stream of a few hundred events/s kept
+      // event time frozen for minutes behind the source: no window closed. Short bundles give the
+      // watermark an opening several times a second (docs/reliability.md, "Event time and
+      // bundles").
+      flink.setMaxBundleTimeMills(DEFAULT_MAX_BUNDLE_TIME_MILLIS);
+    }
+    if (!hasFlag(args, "finishBundleBeforeCheckpointing")) {
+      // And every checkpoint closes all bundles and passes the watermark on: windows close no
+      // later than the first checkpoint after the watermark passes their end.
+      flink.setFinishBundleBeforeCheckpointing(true);
     }
     if (embedded(flink) && !hasFlag(args, "stateBackend")) {
       // Flink's default checkpoint storage keeps snapshots in the JobManager's memory and refuses

@@ -25,6 +25,19 @@ class RunnerDefaultsTest {
   }
 
   @Test
+  void shortBundlesAndBundlesClosedAtEachCheckpointSoTheWatermarkMovesUnlessTold() {
+    FlinkPipelineOptions o = parse();
+    assertEquals(RetrainingJob.DEFAULT_MAX_BUNDLE_TIME_MILLIS, o.getMaxBundleTimeMills());
+    assertTrue(o.getMaxBundleTimeMills() < 1000, "shorter than the runner's own default");
+    assertTrue(o.getFinishBundleBeforeCheckpointing());
+
+    FlinkPipelineOptions told =
+        parse("--maxBundleTimeMills=1000", "--finishBundleBeforeCheckpointing=false");
+    assertEquals(1000, told.getMaxBundleTimeMills());
+    assertFalse(told.getFinishBundleBeforeCheckpointing());
+  }
+
+  @Test
   void embeddedJobsCheckpointToFilesNotToTheJobManagersMemory() {
     FlinkPipelineOptions o = parse();
     assertEquals("filesystem", o.getStateBackend());

@@ -57,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * here.
  */
 class DashboardQueriesIT {
-  // The first windows have closed 50 to 170 s after the start on 2 cores (docs/observability.md).
+  // The first windows close within about a minute of the start on 2 cores; the deadline leaves
+  // room for a loaded machine (docs/observability.md).
   private static final Duration DEADLINE = Duration.ofMinutes(6);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =

@@ -34,8 +34,9 @@ final class BenchScoringCommand {
   private BenchScoringCommand() {}
 
   static int run(String[] args, PrintStream out) throws Exception {
-    BenchScoringOptions o =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(BenchScoringOptions.class);
+    // No withValidation(): it resolves a default runner (the DirectRunner, which the shaded jar
+    // does not have), and this benchmark runs no pipeline. Unknown flags are still refused.
+    BenchScoringOptions o = PipelineOptionsFactory.fromArgs(args).as(BenchScoringOptions.class);
     TrainingParams params =
         TrainingParams.builder().rounds(o.getRounds()).maxDepth(o.getMaxDepth()).build();
     int m = o.getModels();

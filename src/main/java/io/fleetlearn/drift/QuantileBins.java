@@ -44,18 +44,40 @@ public final class QuantileBins implements Serializable {
       throw new IllegalArgumentException("maxBins must be >= 1, got " + maxBins);
     }
     float[] sorted = new float[n];
+    int m = sortedNonNaN(values, n, sorted);
+    return fromSorted(sorted, m, maxBins);
+  }
+
+  /**
+   * Copies the non-NaN values among the first {@code n} of {@code values} into {@code out}, sorted
+   * ascending, with -0.0 folded into +0.0, and returns their count.
+   */
+  public static int sortedNonNaN(float[] values, int n, float[] out) {
+    checkRange(values, n);
     int m = 0;
     for (int i = 0; i < n; i++) {
       float v = values[i];
       if (!Float.isNaN(v)) {
         // +0.0f folds -0.0f into +0.0f so that the zeros cannot become two edges.
-        sorted[m++] = v + 0.0f;
+        out[m++] = v + 0.0f;
       }
+    }
+    Arrays.sort(out, 0, m);
+    return m;
+  }
+
+  /**
+   * {@link #fromSample} on values already in the form {@link #sortedNonNaN} gives: the first {@code
+   * m} entries of {@code sorted}, ascending, no NaN, no -0.0. Lets a caller that needs the sorted
+   * values for more than the bins sort them once.
+   */
+  public static QuantileBins fromSorted(float[] sorted, int m, int maxBins) {
+    if (maxBins < 1) {
+      throw new IllegalArgumentException("maxBins must be >= 1, got " + maxBins);
     }
     if (m == 0) {
       return new QuantileBins(new float[0]);
     }
-    Arrays.sort(sorted, 0, m);
     float max = sorted[m - 1];
     // More bins than values yields the same cut points as one bin per value, and capping keeps a
     // huge maxBins from costing a huge loop.

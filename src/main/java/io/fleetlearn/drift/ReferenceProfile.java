@@ -56,11 +56,14 @@ public final class ReferenceProfile {
     QuantileBins[] bins = new QuantileBins[d];
     long[][] counts = new long[d][];
     float[][] quantiles = new float[d][];
+    float[] sorted = new float[n];
     for (int j = 0; j < d; j++) {
       float[] col = sample.column(j);
-      bins[j] = QuantileBins.fromSample(col, n, BINS);
+      // One sort per column serves both the bins and the quantile points.
+      int m = QuantileBins.sortedNonNaN(col, n, sorted);
+      bins[j] = QuantileBins.fromSorted(sorted, m, BINS);
       counts[j] = bins[j].histogram(col, n);
-      quantiles[j] = quantilePoints(col, n);
+      quantiles[j] = thin(sorted, m);
     }
     QuantileBins sb = QuantileBins.fromSample(scores, n, BINS);
     byte[] labels = sample.labelArray();
@@ -103,13 +106,11 @@ public final class ReferenceProfile {
   /** Sorted non-NaN values thinned to at most {@link #QUANTILES} evenly spaced order statistics. */
   static float[] quantilePoints(float[] values, int n) {
     float[] v = new float[n];
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-      if (!Float.isNaN(values[i])) {
-        v[m++] = values[i];
-      }
-    }
-    Arrays.sort(v, 0, m);
+    return thin(v, QuantileBins.sortedNonNaN(values, n, v));
+  }
+
+  /** The first {@code m} of {@code v} (sorted) thinned to at most {@link #QUANTILES} of them. */
+  private static float[] thin(float[] v, int m) {
     if (m <= QUANTILES) {
       return Arrays.copyOf(v, m);
     }

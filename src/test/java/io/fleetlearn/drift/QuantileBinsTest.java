@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -185,5 +186,31 @@ class QuantileBinsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> QuantileBins.ofEdges(new float[] {1}).histogram(new float[] {1}, -1));
+  }
+
+  @Test
+  void binsFromValuesSortedOnceAreTheBinsFromTheSample() {
+    java.util.Random rnd = new java.util.Random(3);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = rnd.nextInt(300);
+      float[] values = new float[n];
+      for (int i = 0; i < n; i++) {
+        int kind = rnd.nextInt(10);
+        values[i] = kind == 0 ? Float.NaN : kind == 1 ? -0.0f : (float) rnd.nextInt(40) / 4;
+      }
+      float[] copy = values.clone();
+      float[] sorted = new float[n];
+      int m = QuantileBins.sortedNonNaN(values, n, sorted);
+      assertArrayEquals(copy, values, "input untouched");
+      for (int i = 1; i < m; i++) {
+        assertTrue(sorted[i - 1] <= sorted[i], "ascending");
+      }
+      for (int bins : new int[] {1, 4, 10}) {
+        assertArrayEquals(
+            QuantileBins.fromSample(values, n, bins).edges(),
+            QuantileBins.fromSorted(sorted, m, bins).edges(),
+            "trial " + trial + ", " + bins + " bins");
+      }
+    }
   }
 }

@@ -32,6 +32,7 @@ public final class CpuProfile implements AutoCloseable {
     {"element copies between chained operators", "CoderTypeSerializer.copy"},
     {"serialisation into the shuffle", "RecordWriterOutput.collect"},
     {"window state and timers (ReduceFnRunner)", "ReduceFnRunner."},
+    {"pre-combine per bundle (PreCombineSamplesFn)", "PreCombineSamplesFn."},
     {"WindowSample.add (the combine)", "WindowSample.add"},
     {"state snapshots (checkpoints)", "SnapshotStrategyRunner"},
     {"training (XgbTrainer.train)", "XgbTrainer.train"},

@@ -1,19 +1,18 @@
 package io.fleetlearn.bench;
 
-import io.fleetlearn.dataset.CollectTrainingSetCombineFn;
-import io.fleetlearn.dataset.WindowSampleCoder;
+import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainingConfig;
+import io.fleetlearn.pipeline.TrainPerMachine;
 import io.fleetlearn.pipeline.WindowPerMachine;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
@@ -35,21 +34,17 @@ final class IngestPipeline {
       String probeId) {
     SensorEventParser parser = new SensorEventParser(config.schema(), config.limits());
     Pipeline p = Pipeline.create(options);
-    p.apply(
-            "ReadSensorEvents",
-            new KafkaSensorSource(kafka, topic, group, parser, maxOutOfOrderness, idleTimeout))
-        .apply("ParseAndValidate", new ParseAndValidate(parser, config.metrics()))
-        .get(ParseAndValidate.ACCEPTED)
-        .apply(
-            "WindowPerMachine",
-            new WindowPerMachine(
-                config.windowSize(), config.allowedLateness(), config.lateFiringDelay()))
-        .apply(
-            "CollectTrainingSet",
-            Combine.perKey(
-                new CollectTrainingSetCombineFn(
-                    config.schema().size(), config.reservoirCapacity())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+    PCollection<KV<String, SensorEvent>> windowed =
+        p.apply(
+                "ReadSensorEvents",
+                new KafkaSensorSource(kafka, topic, group, parser, maxOutOfOrderness, idleTimeout))
+            .apply("ParseAndValidate", new ParseAndValidate(parser, config.metrics()))
+            .get(ParseAndValidate.ACCEPTED)
+            .apply(
+                "WindowPerMachine",
+                new WindowPerMachine(
+                    config.windowSize(), config.allowedLateness(), config.lateFiringDelay()));
+    TrainPerMachine.collect(windowed, config.schema().size(), config.reservoirCapacity())
         .apply("RecordCollected", ParDo.of(new CollectProbe.RecordCollectedFn(probeId)));
     return p;
   }

@@ -16,10 +16,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Windowed, keyed events of all machines → the fleet model's updates. Every event is re-keyed to
  * {@link FleetModel#ID}; per window a uniform sample of up to {@code fleetSampleCapacity} events
- * over the whole fleet is collected (the sample merges, so the combiner runs before the shuffle and
- * the single key is no hot spot), a model is trained on it and the fleet's own registry entry
- * decides on it with the same promotion policy as a machine's. The fleet registry's drift reports
- * are not used: a mix of machines says little about any one of them.
+ * over the whole fleet is collected (the sample merges, so each bundle's events are folded before
+ * the shuffle and the single key receives one partial sample per bundle, not every event), a model
+ * is trained on it and the fleet's own registry entry decides on it with the same promotion policy
+ * as a machine's. The fleet registry's drift reports are not used: a mix of machines says little
+ * about any one of them.
  */
 public final class TrainFleetModel
     extends PTransform<PCollection<KV<String, SensorEvent>>, PCollection<ModelUpdate>> {

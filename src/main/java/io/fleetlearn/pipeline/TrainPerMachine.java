@@ -1,6 +1,8 @@
 package io.fleetlearn.pipeline;
 
-import io.fleetlearn.dataset.CollectTrainingSetCombineFn;
+import io.fleetlearn.dataset.MergeWindowSamplesFn;
+import io.fleetlearn.dataset.PreCombineSamplesFn;
+import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.dataset.WindowSampleCoder;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.training.WindowOutcome;
@@ -16,7 +18,7 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Windowed, keyed events → one {@link WindowOutcome} per machine and window pane: a bounded sample
- * per machine and window ({@code CollectTrainingSet}), then a challenger trained on it ({@code
+ * per machine and window ({@link #collect}), then a challenger trained on it ({@code
  * TrainOnWindowClose}). Works in any windowing; the registry downstream carries state across.
  */
 public final class TrainPerMachine
@@ -35,12 +37,23 @@ public final class TrainPerMachine
     this.sampleCapacity = sampleCapacity;
   }
 
+  /**
+   * Windowed, keyed events → one {@link WindowSample} per machine and window pane: folded per
+   * bundle before the shuffle ({@code PreCombineSamples}), merged per window after it ({@code
+   * CollectTrainingSet}). The step that holds the open windows' samples keeps its name and its
+   * accumulator (a {@link WindowSample}) from before the pre-combine, so older savepoints restore.
+   */
+  public static PCollection<KV<String, WindowSample>> collect(
+      PCollection<KV<String, SensorEvent>> in, int dim, int capacity) {
+    return in.apply("PreCombineSamples", ParDo.of(new PreCombineSamplesFn(dim, capacity)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+        .apply("CollectTrainingSet", Combine.perKey(new MergeWindowSamplesFn(dim, capacity)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()));
+  }
+
   @Override
   public PCollection<KV<String, WindowOutcome>> expand(PCollection<KV<String, SensorEvent>> in) {
-    return in.apply(
-            "CollectTrainingSet",
-            Combine.perKey(new CollectTrainingSetCombineFn(config.schema().size(), sampleCapacity)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+    return collect(in, config.schema().size(), sampleCapacity)
         .apply(
             "TrainOnWindowClose",
             ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()), config.metrics())))

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class CollectTrainingSetCombineFnTest {
 
-  private static Matcher<WindowSample> sameSampleAs(WindowSample expected) {
+  static Matcher<WindowSample> sameSampleAs(WindowSample expected) {
     String want = canonical(expected);
     return new TypeSafeMatcher<>() {
       @Override

@@ -1,0 +1,88 @@
+package io.fleetlearn.dataset;
+
+import io.fleetlearn.event.SensorEvent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Folds the events of one bundle into one partial {@link WindowSample} per machine and window
+ * before the shuffle, so the windowing downstream touches its state once per machine and bundle
+ * instead of once per event (Beam's Flink runner lifts combiners in batch pipelines only).
+ *
+ * <p>Partials leave at the end of the bundle, each in its window with the window's last timestamp
+ * (the timestamp the windowed combine gives its output anyway). A bundle holds at most as many
+ * partials as it has events, each no larger than its events (rows grow on demand), so memory stays
+ * of the order of the bundle itself ({@code --maxBundleSize} on Flink). An event that was on time
+ * stays on time: the runner moves no watermark past an open bundle, and a window's lateness is
+ * judged on the window, not on the element's timestamp. Only non-merging windows are supported (the
+ * job's are fixed).
+ */
+public final class PreCombineSamplesFn
+    extends DoFn<KV<String, SensorEvent>, KV<String, WindowSample>> {
+  private final int dim;
+  private final int capacity;
+  private transient Map<Slot, WindowSample> open;
+
+  public PreCombineSamplesFn(int dim, int capacity) {
+    this.dim = dim;
+    this.capacity = capacity;
+  }
+
+  @StartBundle
+  public void startBundle() {
+    if (open == null) {
+      open = new HashMap<>();
+    }
+  }
+
+  @ProcessElement
+  public void process(@Element KV<String, SensorEvent> e, BoundedWindow window) {
+    open.computeIfAbsent(new Slot(e.getKey(), window), k -> new WindowSample(dim, capacity))
+        .add(e.getValue());
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) {
+    for (Map.Entry<Slot, WindowSample> en : open.entrySet()) {
+      Slot slot = en.getKey();
+      c.output(KV.of(slot.key, en.getValue()), slot.window.maxTimestamp(), slot.window);
+    }
+    open.clear();
+  }
+
+  /** A machine and one of its windows. */
+  private static final class Slot {
+    final String key;
+    final BoundedWindow window;
+    private final int hash;
+
+    Slot(String key, BoundedWindow window) {
+      this.key = key;
+      this.window = window;
+      this.hash = 31 * key.hashCode() + window.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Slot)) {
+        return false;
+      }
+      Slot s = (Slot) o;
+      return hash == s.hash && key.equals(s.key) && window.equals(s.window);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return Objects.toString(key) + "@" + window;
+    }
+  }
+}

@@ -25,6 +25,13 @@ public final class PreCombineSamplesFn
     extends DoFn<KV<String, SensorEvent>, KV<String, WindowSample>> {
   private final int dim;
   private final int capacity;
+
+  /**
+   * Rows a partial starts with: a bundle spread over thousands of machines gives each one or two
+   * events, and a partial sized for 64 rows would allocate 1.6 KB for each.
+   */
+  static final int INITIAL_ROWS = 2;
+
   private transient Map<Slot, WindowSample> open;
 
   public PreCombineSamplesFn(int dim, int capacity) {
@@ -41,7 +48,8 @@ public final class PreCombineSamplesFn
 
   @ProcessElement
   public void process(@Element KV<String, SensorEvent> e, BoundedWindow window) {
-    open.computeIfAbsent(new Slot(e.getKey(), window), k -> new WindowSample(dim, capacity))
+    open.computeIfAbsent(
+            new Slot(e.getKey(), window), k -> new WindowSample(dim, capacity, INITIAL_ROWS))
         .add(e.getValue());
   }
 

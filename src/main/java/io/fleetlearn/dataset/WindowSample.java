@@ -28,12 +28,21 @@ public final class WindowSample {
   private long maxTimestamp = Long.MIN_VALUE;
 
   public WindowSample(int dim, int capacity) {
-    if (dim <= 0 || capacity <= 0) {
-      throw new IllegalArgumentException("dim and capacity must be positive");
+    this(dim, capacity, 64);
+  }
+
+  /**
+   * A sample whose arrays start with room for {@code initialRows} rows (at most {@code capacity})
+   * and double as rows arrive. Small for the per-bundle partials of many machines, which often hold
+   * one or two events each.
+   */
+  public WindowSample(int dim, int capacity, int initialRows) {
+    if (dim <= 0 || capacity <= 0 || initialRows <= 0) {
+      throw new IllegalArgumentException("dim, capacity and initialRows must be positive");
     }
     this.dim = dim;
     this.capacity = capacity;
-    int initial = Math.min(capacity, 64);
+    int initial = Math.min(capacity, initialRows);
     this.features = new float[initial * dim];
     this.labels = new byte[initial];
     this.priorities = new long[initial];
@@ -52,7 +61,7 @@ public final class WindowSample {
       long positives,
       long minTs,
       long maxTs) {
-    WindowSample s = new WindowSample(dim, capacity);
+    WindowSample s = new WindowSample(dim, capacity, 1); // its arrays are replaced below
     s.size = size;
     s.features = features;
     s.labels = labels;

@@ -338,4 +338,15 @@ class WindowSampleTest {
     assertThrows(IllegalArgumentException.class, () -> new WindowSample(4, 0));
     assertThrows(IllegalArgumentException.class, () -> new WindowSample(-1, 10));
   }
+
+  @Test
+  void aSampleStartingWithRoomForTwoRowsGrowsToTheSameSample() {
+    for (int n : new int[] {0, 1, 2, 3, 50, 300}) {
+      WindowSample small = new WindowSample(4, 100, 2);
+      events(n).forEach(small::add);
+      assertEquals(sampleOf(events(n), 100), small, n + " events");
+      assertEquals(canonical(sampleOf(events(n), 100)), canonical(small));
+    }
+    assertThrows(IllegalArgumentException.class, () -> new WindowSample(4, 100, 0));
+  }
 }

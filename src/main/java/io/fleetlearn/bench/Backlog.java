@@ -117,6 +117,11 @@ public final class Backlog {
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // As in the simulator: right after the bench creates its topics a partition can refuse the
+    // first batch (NOT_LEADER), and later in-flight batches then get OUT_OF_ORDER_SEQUENCE_NUMBER
+    // retried without end (a bench run hung on it for 8 minutes). One request in flight keeps the
+    // idempotent producer in order; with 512 KiB batches it costs little.
+    c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

@@ -3,7 +3,6 @@ package io.fleetlearn.dataset;
 import io.fleetlearn.event.SensorEvent;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -63,34 +62,5 @@ public final class PreCombineSamplesFn
   }
 
   /** A machine and one of its windows. */
-  private static final class Slot {
-    final String key;
-    final BoundedWindow window;
-    private final int hash;
-
-    Slot(String key, BoundedWindow window) {
-      this.key = key;
-      this.window = window;
-      this.hash = 31 * key.hashCode() + window.hashCode();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Slot)) {
-        return false;
-      }
-      Slot s = (Slot) o;
-      return hash == s.hash && key.equals(s.key) && window.equals(s.window);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public String toString() {
-      return Objects.toString(key) + "@" + window;
-    }
-  }
+  private record Slot(String key, BoundedWindow window) {}
 }

@@ -120,7 +120,10 @@ public final class KafkaSinks {
             .withTopic(topic)
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
-            .withProducerConfigUpdates(producerConfig(kafka));
+            .withProducerConfigUpdates(
+                delivery.exactlyOnce()
+                    ? transactionalProducerConfig(kafka)
+                    : producerConfig(kafka));
     return delivery.exactlyOnce()
         ? w.withEOS(delivery.shards(), delivery.sinkGroup(topic))
             .withConsumerFactoryFn(new SinkGroupConsumerFactory(kafka))
@@ -135,6 +138,27 @@ public final class KafkaSinks {
         .withValueSerializer(ByteArraySerializer.class)
         .withProducerConfigUpdates(producerConfig(kafka));
   }
+
+  /**
+   * The exactly-once sinks' producers: {@link #producerConfig} plus a short retry backoff, unless
+   * the properties file sets one. KafkaIO's exactly-once writer commits one transaction per element
+   * it is handed, back to back. Until the broker has written the previous transaction's markers it
+   * answers the next one's requests with CONCURRENT_TRANSACTIONS, and the producer waits {@code
+   * retry.backoff.ms} (100 ms by default) before it asks again. Measured on the embedded broker, a
+   * transaction of one 75 KB record took 99-111 ms with the default, 24-27 ms with 10 ms, 16-17 ms
+   * with 5 ms and 10-12 ms with 2 ms. The value only shortens retries of requests the broker
+   * answered: a broker that is down is retried at {@code reconnect.backoff.ms}, growing to {@code
+   * reconnect.backoff.max.ms}, and produce and metadata retries grow from it to {@code
+   * retry.backoff.max.ms} (1 s by default).
+   */
+  static Map<String, Object> transactionalProducerConfig(KafkaClientConfig kafka) {
+    Map<String, Object> p = producerConfig(kafka);
+    p.putIfAbsent("retry.backoff.ms", TRANSACTIONAL_RETRY_BACKOFF_MS);
+    return p;
+  }
+
+  /** Initial retry backoff of the exactly-once sinks' producers, in ms (see above). */
+  static final String TRANSACTIONAL_RETRY_BACKOFF_MS = "2";
 
   static Map<String, Object> producerConfig(KafkaClientConfig kafka) {
     Map<String, Object> p = kafka.withoutBootstrap();

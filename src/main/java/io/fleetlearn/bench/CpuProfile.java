@@ -39,7 +39,7 @@ public final class CpuProfile implements AutoCloseable {
     {"registry (ModelRegistryFn)", "ModelRegistryFn.process"},
     {"model update JSON", "ModelUpdate.toJson"},
     {"SHA-256 of models", "ModelUpdate.sha256"},
-    {"exactly-once Kafka sink", "KafkaExactlyOnceSink"}
+    {"exactly-once Kafka sink", "WriteInTransactionsFn."}
   };
 
   private final Recording recording;

@@ -6,11 +6,12 @@ import java.io.Serializable;
  * How the pipeline's model updates and drift reports reach Kafka.
  *
  * <ul>
- *   <li>{@link #exactlyOnce}: KafkaIO's exactly-once sink. Records are written in Kafka
- *       transactions that commit with the runner's checkpoints, so after a failure and restore each
- *       (machine, window pane) appears exactly once to consumers that read with {@code
- *       isolation.level=read_committed}. Output is held until the checkpoint completes (latency of
- *       about one checkpoint interval). Needs checkpointing in EXACTLY_ONCE mode.
+ *   <li>{@link #exactlyOnce}: {@link io.fleetlearn.io.transactional.TransactionalKafkaWrite}.
+ *       Records are written in Kafka transactions that commit with the runner's checkpoints, so
+ *       after a failure and restore each (machine, window pane) appears exactly once to consumers
+ *       that read with {@code isolation.level=read_committed}. Output is held until the checkpoint
+ *       completes (latency of about one checkpoint interval). Needs checkpointing in EXACTLY_ONCE
+ *       mode.
  *   <li>{@link #atLeastOnce}: plain idempotent producers. After a failure, records published since
  *       the last checkpoint are published again; they are the same decisions (samples, training and
  *       policy are deterministic), so consumers dedupe on (machineId, window.start, window.pane),
@@ -35,8 +36,8 @@ public final class Delivery implements Serializable {
 
   /**
    * @param shards parallel transactional writers per topic
-   * @param sinkGroupPrefix prefix of the consumer groups in which KafkaIO keeps each writer's
-   *     sequence numbers; must be stable across restarts of the same job
+   * @param sinkGroupPrefix prefix of the consumer groups in which the sinks keep each shard's
+   *     progress; must be stable across restarts of the same job
    */
   public static Delivery exactlyOnce(int shards, String sinkGroupPrefix) {
     return new Delivery(true, shards, sinkGroupPrefix);
@@ -54,7 +55,7 @@ public final class Delivery implements Serializable {
     return shards;
   }
 
-  /** The consumer group in which KafkaIO keeps the writers' sequence numbers for {@code topic}. */
+  /** The consumer group in which the sink of {@code topic} keeps its shards' progress. */
   public String sinkGroup(String topic) {
     return sinkGroupPrefix + "-" + topic;
   }

@@ -2,9 +2,11 @@ package io.fleetlearn.io;
 
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.event.DeadLetter;
+import io.fleetlearn.io.transactional.TransactionalKafkaWrite;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.scoring.DefectPrediction;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -85,15 +87,20 @@ public final class KafkaSinks {
                             TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
                     .via(encode))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-            .apply(writeName, keyedWrite(kafka, topic, delivery));
+            .apply(
+                writeName,
+                delivery.exactlyOnce()
+                    ? transactionalWrite(kafka, topic, delivery)
+                    : keyedWrite(kafka, topic));
       }
     };
   }
 
   /**
-   * Publishes dead letters: original bytes, error context in headers. Always at-least-once:
-   * KafkaIO's exactly-once sink drops record headers, and the headers are the error context. After
-   * a failure a dead letter may appear twice; its {@code dlq.original.*} headers identify it.
+   * Publishes dead letters: original bytes, error context in headers. Always at-least-once, with
+   * KafkaIO's writer ({@link TransactionalKafkaWrite} carries keys and values only, and the headers
+   * are the error context). After a failure a dead letter may appear twice; its {@code
+   * dlq.original.*} headers identify it.
    */
   public static PTransform<PCollection<DeadLetter>, PDone> deadLetters(
       KafkaClientConfig kafka, String topic) {
@@ -112,22 +119,24 @@ public final class KafkaSinks {
     };
   }
 
-  static KafkaIO.Write<String, byte[]> keyedWrite(
+  static KafkaIO.Write<String, byte[]> keyedWrite(KafkaClientConfig kafka, String topic) {
+    return KafkaIO.<String, byte[]>write()
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withTopic(topic)
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(ByteArraySerializer.class)
+        .withProducerConfigUpdates(producerConfig(kafka));
+  }
+
+  static TransactionalKafkaWrite transactionalWrite(
       KafkaClientConfig kafka, String topic, Delivery delivery) {
-    KafkaIO.Write<String, byte[]> w =
-        KafkaIO.<String, byte[]>write()
-            .withBootstrapServers(kafka.bootstrapServers())
-            .withTopic(topic)
-            .withKeySerializer(StringSerializer.class)
-            .withValueSerializer(ByteArraySerializer.class)
-            .withProducerConfigUpdates(
-                delivery.exactlyOnce()
-                    ? transactionalProducerConfig(kafka)
-                    : producerConfig(kafka));
-    return delivery.exactlyOnce()
-        ? w.withEOS(delivery.shards(), delivery.sinkGroup(topic))
-            .withConsumerFactoryFn(new SinkGroupConsumerFactory(kafka))
-        : w;
+    Map<String, String> producer = new TreeMap<>();
+    transactionalProducerConfig(kafka).forEach((k, v) -> producer.put(k, String.valueOf(v)));
+    producer.put("bootstrap.servers", kafka.bootstrapServers());
+    Map<String, String> consumer = new TreeMap<>();
+    kafka.asMap().forEach((k, v) -> consumer.put(k, String.valueOf(v)));
+    return TransactionalKafkaWrite.to(
+        topic, delivery.shards(), delivery.sinkGroup(topic), producer, consumer);
   }
 
   static KafkaIO.WriteRecords<byte[], byte[]> recordWrite(KafkaClientConfig kafka, String topic) {
@@ -141,15 +150,14 @@ public final class KafkaSinks {
 
   /**
    * The exactly-once sinks' producers: {@link #producerConfig} plus a short retry backoff, unless
-   * the properties file sets one. KafkaIO's exactly-once writer commits one transaction per element
-   * it is handed, back to back. Until the broker has written the previous transaction's markers it
-   * answers the next one's requests with CONCURRENT_TRANSACTIONS, and the producer waits {@code
-   * retry.backoff.ms} (100 ms by default) before it asks again. Measured on the embedded broker, a
-   * transaction of one 75 KB record took 99-111 ms with the default, 24-27 ms with 10 ms, 16-17 ms
-   * with 5 ms and 10-12 ms with 2 ms. The value only shortens retries of requests the broker
-   * answered: a broker that is down is retried at {@code reconnect.backoff.ms}, growing to {@code
-   * reconnect.backoff.max.ms}, and produce and metadata retries grow from it to {@code
-   * retry.backoff.max.ms} (1 s by default).
+   * the properties file sets one. Until the broker has written a transaction's markers it answers
+   * the same producer's next transaction with CONCURRENT_TRANSACTIONS, and the producer waits
+   * {@code retry.backoff.ms} (100 ms by default) before it asks again. Measured on the embedded
+   * broker, back-to-back transactions of one 75 KB record took 99-111 ms each with the default,
+   * 24-27 ms with 10 ms, 16-17 ms with 5 ms and 10-12 ms with 2 ms. The value only shortens retries
+   * of requests the broker answered: a broker that is down is retried at {@code
+   * reconnect.backoff.ms}, growing to {@code reconnect.backoff.max.ms}, and produce and metadata
+   * retries grow from it to {@code retry.backoff.max.ms} (1 s by default).
    */
   static Map<String, Object> transactionalProducerConfig(KafkaClientConfig kafka) {
     Map<String, Object> p = producerConfig(kafka);

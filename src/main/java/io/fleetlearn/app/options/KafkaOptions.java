@@ -59,15 +59,17 @@ public interface KafkaOptions extends PipelineOptions {
   void setConsumerGroup(String value);
 
   @Description(
-      "Publish with KafkaIO's exactly-once sink: outputs commit with checkpoints in Kafka"
-          + " transactions (read them with isolation.level=read_committed). false: at-least-once,"
+      "Publish model updates and drift reports exactly once: they commit in Kafka transactions"
+          + " once the checkpoint that holds them completes (read them with isolation.level=read_committed). false: at-least-once,"
           + " with deterministic duplicates after a failure (dedupe on machineId+window+pane).")
   @Default.Boolean(true)
   boolean getExactlyOnce();
 
   void setExactlyOnce(boolean value);
 
-  @Description("Parallel transactional writers per output topic when --exactlyOnce is on.")
+  @Description(
+      "Transactional writers per output topic when --exactlyOnce is on (a machine's records always"
+          + " go through the same one). At most the topic's partition count.")
   @Default.Integer(1)
   int getSinkShards();
 

@@ -316,7 +316,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     }
     if (next != null) {
       u.version(next.version())
-          .model(next.model(), next.windowStart(), next.windowEnd())
+          .model(next.model(), next.modelSha256(), next.windowStart(), next.windowEnd())
           .modelMetrics(
               next.trainingMetrics().equals(ChampionSeed.NO_BASELINE)
                   ? null

@@ -1,5 +1,6 @@
 package io.fleetlearn.registry;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -262,7 +263,10 @@ public final class ModelUpdate {
         g.writeStringField("end", Instant.ofEpochMilli(modelWindowEnd).toString());
         g.writeEndObject();
         MetricsJson.write(g, "metrics", modelMetrics);
-        g.writeStringField("base64", Base64.getEncoder().encodeToString(model));
+        // Jackson's default variant is RFC 4648 base64 with padding and no line feeds, the same as
+        // Base64.getEncoder(), written straight into the output buffer.
+        g.writeFieldName("base64");
+        g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, model, 0, model.length);
         g.writeEndObject();
       }
       g.writeEndObject();
@@ -341,6 +345,7 @@ public final class ModelUpdate {
       JsonNode t = m.path("trainedOn");
       b.model(
           bytes,
+          actual,
           t.isObject() ? Instant.parse(t.path("start").asText()).toEpochMilli() : 0,
           t.isObject() ? Instant.parse(t.path("end").asText()).toEpochMilli() : 0);
       b.modelMetrics(MetricsJson.read(m.get("metrics")));
@@ -482,6 +487,17 @@ public final class ModelUpdate {
       modelSha256 = null;
       modelWindowStart = trainedOnStart;
       modelWindowEnd = trainedOnEnd;
+      return this;
+    }
+
+    /**
+     * The champion's model bytes with their SHA-256 already computed (hex), so a model that goes
+     * out with every decision is not hashed again each time.
+     */
+    public Builder model(
+        byte @Nullable [] bytes, String sha256, long trainedOnStart, long trainedOnEnd) {
+      model(bytes, trainedOnStart, trainedOnEnd);
+      modelSha256 = bytes == null ? null : Objects.requireNonNull(sha256, "sha256");
       return this;
     }
 

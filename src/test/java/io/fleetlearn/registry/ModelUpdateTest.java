@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.beam.sdk.testing.CoderProperties;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 
 class ModelUpdateTest {
@@ -281,6 +283,74 @@ class ModelUpdateTest {
     ObjectNode noSha = (ObjectNode) JSON.readTree(promoted().toJson());
     ((ObjectNode) noSha.get("model")).remove("sha256");
     assertThrows(IOException.class, () -> ModelUpdate.fromJson(JSON.writeValueAsBytes(noSha)));
+  }
+
+  @Test
+  void binaryCoderKeepsEveryField() throws Exception {
+    ModelUpdate withBaseline =
+        ModelUpdate.builder()
+            .machineId("press-018")
+            .version(7)
+            .status(ModelUpdate.Status.REJECTED)
+            .reason("challenger AUC 0.700 < champion AUC 0.850")
+            .window(START, END)
+            .samples(500, 400, 20, 320, 80)
+            .metrics(CHALLENGER)
+            .features(List.of("temperature"))
+            .params(params())
+            .model(modelBytes(), START - 7_200_000L, START - 3_600_000L)
+            .modelMetrics(CHAMPION)
+            .build();
+    for (ModelUpdate u : List.of(promoted(), skippedWithoutChampion(), withBaseline)) {
+      CoderProperties.coderDecodeEncodeEqual(ModelUpdateCoder.of(), u);
+      ModelUpdate back = CoderUtils.clone(ModelUpdateCoder.of(), u);
+      // The published form is the contract: identical bytes, model and sha256 included.
+      assertArrayEquals(u.toJson(), back.toJson());
+      assertEquals(u.params(), back.params());
+    }
+  }
+
+  @Test
+  void aDigestTheRegistryAlreadyComputedIsNotComputedAgain() {
+    byte[] model = modelBytes();
+    ModelUpdate u =
+        ModelUpdate.builder()
+            .machineId("press-017")
+            .version(1)
+            .status(ModelUpdate.Status.PROMOTED)
+            .window(START, END)
+            .model(model, ModelUpdate.sha256(model), START, END)
+            .build();
+    assertEquals(ModelUpdate.sha256(model), u.modelSha256());
+    // What the builder is given is what it carries (the registry hashes each model once).
+    ModelUpdate given =
+        ModelUpdate.builder()
+            .machineId("press-017")
+            .version(1)
+            .status(ModelUpdate.Status.PROMOTED)
+            .window(START, END)
+            .model(model, "precomputed", START, END)
+            .build();
+    assertEquals("precomputed", given.modelSha256());
+  }
+
+  @Test
+  void theModelIsStandardPaddedBase64WithoutLineBreaks() throws Exception {
+    Random r = new Random(3);
+    for (int len : new int[] {1, 2, 3, 4, 57, 58, 59, 76, 77, 100_001}) {
+      byte[] model = new byte[len];
+      r.nextBytes(model);
+      ModelUpdate u =
+          ModelUpdate.builder()
+              .machineId("m")
+              .version(1)
+              .status(ModelUpdate.Status.PROMOTED)
+              .window(START, END)
+              .model(model, START, END)
+              .build();
+      String base64 = JSON.readTree(u.toJson()).get("model").get("base64").asText();
+      assertEquals(Base64.getEncoder().encodeToString(model), base64, "length " + len);
+    }
   }
 
   @Test

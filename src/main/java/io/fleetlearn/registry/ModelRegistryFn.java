@@ -300,7 +300,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                 o.windowStart(),
                 o.windowEnd(),
                 r.metrics(),
-                ReferenceProfile.of(o.sample(), scoreSample(r.model(), o.sample())));
+                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample())));
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED)
             .reason(
@@ -357,6 +357,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       throw new UncheckedIOException(
           "cannot read the registry topic for " + machineId + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The trainer's scores of the sample when it kept them, else the model loaded and run again. */
+  private static float[] newModelScores(TrainingResult r, WindowSample s) throws XGBoostError {
+    float[] kept = r.sampleScores();
+    return kept != null && kept.length == s.size() ? kept : scoreSample(r.model(), s);
   }
 
   private static float[] scoreSample(byte[] model, WindowSample s) throws XGBoostError {

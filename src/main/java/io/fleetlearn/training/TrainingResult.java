@@ -22,6 +22,7 @@ public final class TrainingResult {
   private final int holdoutRows;
   private final int[] holdoutIndex;
   private final long trainingMillis;
+  private final float @Nullable [] sampleScores;
 
   private TrainingResult(
       Status status,
@@ -31,7 +32,8 @@ public final class TrainingResult {
       int trainRows,
       int holdoutRows,
       int[] holdoutIndex,
-      long trainingMillis) {
+      long trainingMillis,
+      float @Nullable [] sampleScores) {
     this.status = status;
     this.reason = Objects.requireNonNull(reason);
     this.model = model;
@@ -40,6 +42,7 @@ public final class TrainingResult {
     this.holdoutRows = holdoutRows;
     this.holdoutIndex = holdoutIndex;
     this.trainingMillis = trainingMillis;
+    this.sampleScores = sampleScores;
   }
 
   public static TrainingResult trained(
@@ -48,6 +51,21 @@ public final class TrainingResult {
       int trainRows,
       int[] holdoutIndex,
       long trainingMillis) {
+    return trained(model, metrics, trainRows, holdoutIndex, trainingMillis, null);
+  }
+
+  /**
+   * @param sampleScores the model's score of every row of the window's sample, in sample order, or
+   *     null; the registry uses them for the new model's reference profile instead of loading the
+   *     model again to compute them
+   */
+  public static TrainingResult trained(
+      byte[] model,
+      ClassificationMetrics metrics,
+      int trainRows,
+      int[] holdoutIndex,
+      long trainingMillis,
+      float @Nullable [] sampleScores) {
     return new TrainingResult(
         Status.TRAINED,
         "",
@@ -56,11 +74,17 @@ public final class TrainingResult {
         trainRows,
         holdoutIndex.length,
         holdoutIndex,
-        trainingMillis);
+        trainingMillis,
+        sampleScores);
   }
 
   public static TrainingResult skipped(String reason) {
-    return new TrainingResult(Status.SKIPPED, reason, null, null, 0, 0, new int[0], 0);
+    return new TrainingResult(Status.SKIPPED, reason, null, null, 0, 0, new int[0], 0, null);
+  }
+
+  /** The model's score of every row of the sample it was trained on, or null if not kept. */
+  public float @Nullable [] sampleScores() {
+    return sampleScores;
   }
 
   public Status status() {

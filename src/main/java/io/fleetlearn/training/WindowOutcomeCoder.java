@@ -44,6 +44,14 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
         d.writeInt(i);
       }
       d.writeLong(r.trainingMillis());
+      float[] scores = r.sampleScores();
+      d.writeBoolean(scores != null);
+      if (scores != null) {
+        d.writeInt(scores.length);
+        for (float f : scores) {
+          d.writeFloat(f);
+        }
+      }
     } else {
       d.writeUTF(r.reason());
     }
@@ -72,7 +80,20 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
       for (int i = 0; i < n; i++) {
         h[i] = d.readInt();
       }
-      r = TrainingResult.trained(model, m, trainRows, h, d.readLong());
+      long millis = d.readLong();
+      float[] scores = null;
+      if (d.readBoolean()) {
+        int k = d.readInt();
+        if (k != sample.size()) {
+          throw new IOException(
+              "corrupt WindowOutcome: " + k + " scores for " + sample.size() + " rows");
+        }
+        scores = new float[k];
+        for (int i = 0; i < k; i++) {
+          scores[i] = d.readFloat();
+        }
+      }
+      r = TrainingResult.trained(model, m, trainRows, h, millis, scores);
     } else {
       r = TrainingResult.skipped(d.readUTF());
     }

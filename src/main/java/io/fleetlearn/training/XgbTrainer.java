@@ -74,11 +74,13 @@ public final class XgbTrainer implements java.io.Serializable {
     FeatureMatrix holdout =
         FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), split.holdoutRows());
     byte[] model;
-    float[] scores;
+    float[] sampleScores;
     try {
       Booster booster = trainBooster(train);
       try {
-        scores = predict(booster, holdout.data(), holdout.rows(), holdout.cols());
+        // Every row in one call: the holdout's scores for the metrics, and all of them for the
+        // registry's reference profile, which would otherwise load the model again to get them.
+        sampleScores = predict(booster, sample.featureArray(), n, sample.dim());
         model = booster.toByteArray(MODEL_FORMAT);
       } finally {
         booster.dispose();
@@ -87,9 +89,14 @@ public final class XgbTrainer implements java.io.Serializable {
       return TrainingResult.skipped("XGBoost failed: " + e.getMessage());
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
+    int[] holdoutRows = split.holdoutRows();
+    float[] scores = new float[holdoutRows.length];
+    for (int i = 0; i < holdoutRows.length; i++) {
+      scores[i] = sampleScores[holdoutRows[i]];
+    }
     ClassificationMetrics m =
         BinaryMetrics.compute(scores, holdout.labelBytes(), holdout.rows(), params.threshold());
-    return TrainingResult.trained(model, m, train.rows(), split.holdoutRows(), millis);
+    return TrainingResult.trained(model, m, train.rows(), holdoutRows, millis, sampleScores);
   }
 
   private Booster trainBooster(FeatureMatrix train) throws XGBoostError {

@@ -3,6 +3,7 @@ package io.fleetlearn.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import ml.dmlc.xgboost4j.java.Booster;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 
 /** Trains real xgboost4j models on small synthetic window samples. */
@@ -129,6 +131,46 @@ class XgbTrainerTest {
     assertEquals(trained.accuracy(), m.accuracy(), 1e-6);
     ClassificationMetrics evaluated = XgbTrainer.evaluate(r.model(), holdout, 0.5);
     assertEquals(trained.logLoss(), evaluated.logLoss(), 1e-6);
+  }
+
+  @Test
+  void keepsTheModelsScoreOfEverySampleRowAsTheStoredModelGivesIt() throws Exception {
+    WindowSample s = learnableSample(600, 2);
+    TrainingResult r = trainer.train(s);
+    float[] kept = r.sampleScores();
+    assertEquals(s.size(), kept.length);
+    Booster loaded = XgbTrainer.load(r.model());
+    float[] reloaded;
+    try {
+      reloaded = XgbTrainer.predict(loaded, s.featureArray(), s.size(), s.dim());
+    } finally {
+      loaded.dispose();
+    }
+    // The registry builds the reference profile from these instead of reloading the model: they
+    // must be what the published model gives.
+    assertArrayEquals(reloaded, kept, 1e-6f);
+    assertNull(trainer.train(classes(100, 0)).sampleScores());
+  }
+
+  @Test
+  void theScoresTravelWithTheOutcome() throws Exception {
+    WindowSample s = learnableSample(300, 4);
+    TrainingResult r = trainer.train(s);
+    WindowOutcome o = new WindowOutcome("m-1", 0, 60_000, 0, false, s, r);
+    WindowOutcome back = CoderUtils.clone(WindowOutcomeCoder.of(), o);
+    assertArrayEquals(r.sampleScores(), back.result().sampleScores(), 0f);
+    assertArrayEquals(r.holdoutIndex(), back.result().holdoutIndex());
+    WindowOutcome withoutScores =
+        new WindowOutcome(
+            "m-1",
+            0,
+            60_000,
+            0,
+            false,
+            s,
+            TrainingResult.trained(
+                r.model(), r.metrics(), r.trainRows(), r.holdoutIndex(), r.trainingMillis()));
+    assertNull(CoderUtils.clone(WindowOutcomeCoder.of(), withoutScores).result().sampleScores());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.fleetlearn.io.transactional;
 
 import java.util.Map;
+import java.util.UUID;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -40,6 +41,7 @@ public final class TransactionalKafkaWrite
   private final int shards;
   private final String sinkGroup;
   private final ShardClients clients;
+  private final String generation;
 
   private TransactionalKafkaWrite(
       String topic, int shards, String sinkGroup, ShardClients clients) {
@@ -50,6 +52,8 @@ public final class TransactionalKafkaWrite
     this.shards = shards;
     this.sinkGroup = sinkGroup;
     this.clients = clients;
+    // One per built pipeline: the same through a job's failovers, new for every submission.
+    this.generation = UUID.randomUUID().toString();
   }
 
   /**
@@ -81,7 +85,7 @@ public final class TransactionalKafkaWrite
         .apply("AssignShard", ParDo.of(new AssignShardFn(shards)))
         .setCoder(
             KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())))
-        .apply("AssignSequenceNumbers", ParDo.of(new SequenceRecordsFn()))
+        .apply("AssignSequenceNumbers", ParDo.of(new SequenceRecordsFn(generation)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SequencedRecord.Coder.of()))
         .apply(
             "WriteInTransactions", ParDo.of(new WriteInTransactionsFn(topic, sinkGroup, clients)));

@@ -284,7 +284,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
     }
 
     void commit() {
-      ShardProgress next = new ShardProgress(pendingWriter, pendingSeq);
+      ShardProgress next =
+          progress
+              .map(p -> p.after(pendingWriter, pendingSeq))
+              .orElseGet(() -> new ShardProgress(pendingWriter, pendingSeq));
       producer.sendOffsetsToTransaction(
           Map.of(new TopicPartition(topic, shard), new OffsetAndMetadata(0, next.toMetadata())),
           new ConsumerGroupMetadata(sinkGroup));

@@ -16,6 +16,21 @@ class ShardProgressTest {
   }
 
   @Test
+  void theGenerationBeforeTheLastIsKept() {
+    ShardProgress first = new ShardProgress("run-1", 41);
+    ShardProgress second = first.after("run-2", 3);
+    assertEquals(new ShardProgress("run-2", 3, "run-1", 41), second);
+    assertEquals(new ShardProgress("run-2", 9, "run-1", 41), second.after("run-2", 9));
+    assertEquals(new ShardProgress("run-3", 0, "run-2", 3), second.after("run-3", 0));
+    assertEquals(Optional.of(second), ShardProgress.parse(second.toMetadata()));
+    // A job restored from a savepoint replays records its predecessor numbered: they are skipped
+    // by the previous generation's progress while the new one commits its own.
+    assertEquals(41, ShardProgress.committedFor("run-1", Optional.of(second), null));
+    assertEquals(3, ShardProgress.committedFor("run-2", Optional.of(second), null));
+    assertEquals(-1, ShardProgress.committedFor("run-0", Optional.of(second), null));
+  }
+
+  @Test
   void metadataOfOtherWritersIsIgnored() {
     // What KafkaIO's exactly-once sink leaves in a group of the same name.
     assertEquals(
@@ -26,6 +41,8 @@ class ShardProgressTest {
     assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer= seq=3"));
     assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w seq=x"));
     assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w"));
+    assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w seq=1 prev=x"));
+    assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w seq=1 old=x:1"));
   }
 
   @Test
@@ -43,6 +60,16 @@ class ShardProgressTest {
     assertEquals(
         10, ShardProgress.committedFor("w1", Optional.of(new ShardProgress("w1", 10)), state));
     assertEquals(-1, ShardProgress.committedFor("w2", Optional.empty(), state));
+  }
+
+  @Test
+  void aCounterRestoredFromAnEarlierSubmissionStartsAgainAtZero() {
+    // Failover within the job: same generation, the counter continues.
+    assertEquals(7, SequenceRecordsFn.numberFor("job-b", "job-b", 7L));
+    // Restored from a savepoint of job A by job B: B's numbers start at 0 under B's generation,
+    // so they cannot collide with what A committed after that savepoint.
+    assertEquals(0, SequenceRecordsFn.numberFor("job-b", "job-a", 7_000L));
+    assertEquals(0, SequenceRecordsFn.numberFor("job-b", null, null));
   }
 
   @Test

@@ -232,7 +232,42 @@ class TransactionalKafkaWriteTest {
     f.progress.put(0, new ShardProgress("old-run", 4_000));
     write(numbered("new-run", 0, 3));
     assertEquals(List.of("new-run/0", "new-run/1", "new-run/2"), values(f.committed(0)));
-    assertEquals(Optional.of(new ShardProgress("new-run", 2)), f.lastCommittedProgress(0));
+    assertEquals(
+        Optional.of(new ShardProgress("new-run", 2, "old-run", 4_000)), f.lastCommittedProgress(0));
+  }
+
+  @Test
+  void aResubmittedJobNumbersItsRecordsUnderANewGeneration() {
+    Fake f = fake(1);
+    List<KV<String, byte[]>> in = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      in.add(KV.of("m" + i, bytes("first-" + i)));
+    }
+    Pipeline p = pipeline();
+    p.apply(Create.of(in).withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())))
+        .apply(TransactionalKafkaWrite.to(TOPIC, 1, GROUP, new FakeClients(id)));
+    p.run().waitUntilFinish();
+    ShardProgress first = f.lastCommittedProgress(0).orElseThrow();
+    assertEquals(4, first.seq());
+    f.progress.put(0, first);
+    f.producers.clear();
+
+    // The same job built and submitted again (from a savepoint, say): its records are numbered
+    // from 0 again under a generation of its own, and none is taken for a replay of the first.
+    List<KV<String, byte[]>> again = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      again.add(KV.of("m" + i, bytes("second-" + i)));
+    }
+    Pipeline p2 = pipeline();
+    p2.apply(Create.of(again).withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())))
+        .apply(TransactionalKafkaWrite.to(TOPIC, 1, GROUP, new FakeClients(id)));
+    p2.run().waitUntilFinish();
+    assertEquals(List.of("second-0", "second-1", "second-2"), values(f.committed(0)));
+    ShardProgress second = f.lastCommittedProgress(0).orElseThrow();
+    assertTrue(!second.writer().equals(first.writer()), second.toString());
+    assertEquals(2, second.seq());
+    assertEquals(first.writer(), second.previousWriter());
+    assertEquals(4, second.previousSeq());
   }
 
   @Test

@@ -33,6 +33,12 @@ final class RunCommand {
         java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
         out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    if (o.getExactlyOnce()) {
+      TopicAdmin.checkSinkShards(
+          kafka.asMap(),
+          o.getSinkShards(),
+          List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic()));
+    }
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
     boolean restoresState =
         (flink.getSavepointPath() != null && !flink.getSavepointPath().isEmpty())

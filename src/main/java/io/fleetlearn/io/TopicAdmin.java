@@ -127,6 +127,60 @@ public final class TopicAdmin {
     }
   }
 
+  /**
+   * Checks that each exactly-once output topic has at least {@code shards} partitions (each shard
+   * keeps its progress under the partition of its number), so that a wrong {@code --sinkShards}
+   * stops the job at start with a message rather than at its first output.
+   *
+   * @throws IllegalArgumentException naming the topics with too few partitions
+   */
+  public static void checkSinkShards(
+      Map<String, Object> adminProps, int shards, List<String> topics) {
+    List<String> names = topics.stream().filter(t -> t != null && !t.isEmpty()).toList();
+    if (names.isEmpty() || shards <= 1) {
+      return;
+    }
+    Map<String, Integer> partitions = new java.util.TreeMap<>();
+    try (Admin admin = Admin.create(adminProps)) {
+      admin
+          .describeTopics(names)
+          .allTopicNames()
+          .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((name, d) -> partitions.put(name, d.partitions().size()));
+    } catch (ExecutionException e) {
+      throw new KafkaException("could not describe topics " + names, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new TimeoutException("could not describe topics " + names, e);
+    }
+    sinkShardsProblem(shards, partitions)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
+  }
+
+  /** The message for topics with fewer partitions than {@code shards}, if any. */
+  static java.util.Optional<String> sinkShardsProblem(int shards, Map<String, Integer> partitions) {
+    List<String> tooFew =
+        partitions.entrySet().stream()
+            .filter(e -> e.getValue() < shards)
+            .map(e -> e.getKey() + " (" + e.getValue() + ")")
+            .toList();
+    return tooFew.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "--sinkShards="
+                + shards
+                + " needs at least "
+                + shards
+                + " partitions in every exactly-once output topic; too few in "
+                + String.join(", ", tooFew)
+                + ": lower --sinkShards or add partitions");
+  }
+
   private static boolean allPartitionsLed(TopicDescription description) {
     List<TopicPartitionInfo> partitions = description.partitions();
     return !partitions.isEmpty()

@@ -33,11 +33,11 @@ final class RunCommand {
         java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
         out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    // The topics the exactly-once sinks write (the history topic's name is empty when it is off).
+    List<String> exactlyOnceOutputs =
+        List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic());
     if (o.getExactlyOnce()) {
-      TopicAdmin.checkSinkShards(
-          kafka.asMap(),
-          o.getSinkShards(),
-          List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic()));
+      TopicAdmin.checkSinkShards(kafka.asMap(), o.getSinkShards(), exactlyOnceOutputs);
     }
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
     boolean restoresState =
@@ -51,11 +51,7 @@ final class RunCommand {
       // A fresh start: the exactly-once sink's progress from any earlier job no longer applies.
       Delivery d = Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup());
       TopicAdmin.resetSinkGroups(
-          kafka.asMap(),
-          List.of(
-              d.sinkGroup(o.getModelUpdatesTopic()),
-              d.sinkGroup(o.getDriftMetricsTopic()),
-              d.sinkGroup(o.getModelHistoryTopic())));
+          kafka.asMap(), exactlyOnceOutputs.stream().map(d::sinkGroup).toList());
     }
     PipelineResult result = RetrainingJob.build(o).run();
     String master = flink.getFlinkMaster();

@@ -130,13 +130,16 @@ public final class KafkaSinks {
 
   static TransactionalKafkaWrite transactionalWrite(
       KafkaClientConfig kafka, String topic, Delivery delivery) {
-    Map<String, String> producer = new TreeMap<>();
-    transactionalProducerConfig(kafka).forEach((k, v) -> producer.put(k, String.valueOf(v)));
+    Map<String, String> producer = strings(transactionalProducerConfig(kafka));
     producer.put("bootstrap.servers", kafka.bootstrapServers());
-    Map<String, String> consumer = new TreeMap<>();
-    kafka.asMap().forEach((k, v) -> consumer.put(k, String.valueOf(v)));
     return TransactionalKafkaWrite.to(
-        topic, delivery.shards(), delivery.sinkGroup(topic), producer, consumer);
+        topic, delivery.shards(), delivery.sinkGroup(topic), producer, strings(kafka.asMap()));
+  }
+
+  private static Map<String, String> strings(Map<String, Object> config) {
+    Map<String, String> out = new TreeMap<>();
+    config.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
   }
 
   static KafkaIO.WriteRecords<byte[], byte[]> recordWrite(KafkaClientConfig kafka, String topic) {

@@ -71,8 +71,6 @@ public final class XgbTrainer implements java.io.Serializable {
     long start = System.nanoTime();
     FeatureMatrix train =
         FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), split.trainRows());
-    FeatureMatrix holdout =
-        FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), split.holdoutRows());
     byte[] model;
     float[] sampleScores;
     try {
@@ -89,13 +87,16 @@ public final class XgbTrainer implements java.io.Serializable {
       return TrainingResult.skipped("XGBoost failed: " + e.getMessage());
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
+    // The holdout's scores and labels, picked out of the whole sample's.
     int[] holdoutRows = split.holdoutRows();
     float[] scores = new float[holdoutRows.length];
+    byte[] holdoutLabels = new byte[holdoutRows.length];
     for (int i = 0; i < holdoutRows.length; i++) {
       scores[i] = sampleScores[holdoutRows[i]];
+      holdoutLabels[i] = labels[holdoutRows[i]];
     }
     ClassificationMetrics m =
-        BinaryMetrics.compute(scores, holdout.labelBytes(), holdout.rows(), params.threshold());
+        BinaryMetrics.compute(scores, holdoutLabels, holdoutRows.length, params.threshold());
     return TrainingResult.trained(model, m, train.rows(), holdoutRows, millis, sampleScores);
   }
 

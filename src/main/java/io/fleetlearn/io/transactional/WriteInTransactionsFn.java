@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -61,14 +60,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
   @StateId("seq")
   private final StateSpec<ValueState<Long>> seqSpec = StateSpecs.value(VarLongCoder.of());
 
-  // Records that arrived ahead of a lower sequence number, and how many there are.
+  // Records that arrived ahead of a lower sequence number.
   @StateId("waiting")
   private final StateSpec<BagState<SequencedRecord>> waitingSpec =
       StateSpecs.bag(SequencedRecord.Coder.of());
-
-  @StateId("waitingCount")
-  private final StateSpec<ValueState<Integer>> waitingCountSpec =
-      StateSpecs.value(VarIntCoder.of());
 
   private transient Map<Integer, ShardWriter> writers;
 
@@ -89,8 +84,7 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
       @Element KV<Integer, SequencedRecord> in,
       @StateId("writer") ValueState<String> stateWriter,
       @StateId("seq") ValueState<Long> stateSeq,
-      @StateId("waiting") BagState<SequencedRecord> waiting,
-      @StateId("waitingCount") ValueState<Integer> waitingCount) {
+      @StateId("waiting") BagState<SequencedRecord> waiting) {
     int shard = in.getKey();
     SequencedRecord r = in.getValue();
     ShardWriter w = writers.get(shard);
@@ -113,15 +107,12 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
       // Arrived before a lower number (Flink delivers a key's records in order; other runners
       // need not): it waits in state until the gap is filled.
       waiting.add(r);
-      Integer n = waitingCount.read();
-      waitingCount.write(n == null ? 1 : n + 1);
       outOfOrder.inc();
       return;
     }
     send(w, r, stateWriter, stateSeq);
-    Integer n = waitingCount.read();
-    if (n != null && n > 0) {
-      sendWaiting(w, r.writer(), r.seq() + 1, stateWriter, stateSeq, waiting, waitingCount);
+    if (!waiting.isEmpty().read()) {
+      sendWaiting(w, r.writer(), r.seq() + 1, stateWriter, stateSeq, waiting);
     }
   }
 
@@ -132,8 +123,7 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
       long next,
       ValueState<String> stateWriter,
       ValueState<Long> stateSeq,
-      BagState<SequencedRecord> waiting,
-      ValueState<Integer> waitingCount) {
+      BagState<SequencedRecord> waiting) {
     List<SequencedRecord> held = new ArrayList<>();
     waiting.read().forEach(held::add);
     held.sort(Comparator.comparingLong(SequencedRecord::seq));
@@ -141,6 +131,7 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
     for (SequencedRecord h : held) {
       if (h.writer().equals(writer) && h.seq() < next) {
         skipped.inc(); // a duplicate of one already sent
+        w.skippedInBundle++;
       } else if (h.writer().equals(writer) && h.seq() == next) {
         send(w, h, stateWriter, stateSeq);
         next++;
@@ -150,11 +141,6 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
     }
     waiting.clear();
     keep.forEach(waiting::add);
-    if (keep.isEmpty()) {
-      waitingCount.clear();
-    } else {
-      waitingCount.write(keep.size());
-    }
   }
 
   private void send(

@@ -25,9 +25,10 @@ public final class BatchTrainingJob {
   private BatchTrainingJob() {}
 
   /**
-   * Parses command-line options. Unless told otherwise the job runs on the Flink runner's embedded
-   * mini-cluster ({@code --flinkMaster=[local]}) in batch mode, attached: bounded input makes Flink
-   * run it as a batch job, and the command waits for it to finish.
+   * Parses command-line options. Unless told otherwise the job runs in batch mode, attached
+   * (bounded input makes Flink run it as a batch job, and the command waits for it to finish), on
+   * the Flink cluster of {@code flink run} when it runs under it, else on the Flink runner's
+   * embedded mini-cluster ({@code --flinkMaster=[local]}).
    */
   public static BatchTrainOptions parseOptions(String[] args) {
     String[] withRunner = args;
@@ -39,7 +40,9 @@ public final class BatchTrainingJob {
         PipelineOptionsFactory.fromArgs(withRunner).withValidation().as(BatchTrainOptions.class);
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
     flink.setStreaming(false);
-    if (!RetrainingJob.hasFlag(args, "flinkMaster")) {
+    if (!RetrainingJob.hasFlag(args, "flinkMaster") && !FlinkClientContext.active()) {
+      // Under `flink run` (or in application mode) the runner's default, [auto], submits to that
+      // cluster; anywhere else it runs on an embedded mini-cluster.
       flink.setFlinkMaster("[local]");
     }
     if (!RetrainingJob.hasFlag(args, "jobName")) {

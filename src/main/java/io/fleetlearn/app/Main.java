@@ -72,11 +72,13 @@ public final class Main {
       System.err.println("fleetlearn: " + e.getMessage());
       code = 1;
     }
-    if (args.length > 0 && args[0].equals("run") && FlinkClientContext.active()) {
+    if (args.length > 0
+        && (args[0].equals("run") || args[0].equals("train"))
+        && FlinkClientContext.active()) {
       // Under `flink run`, or in a JobManager in application mode, main must return: System.exit
       // would end the Flink client, or in application mode the JobManager itself.
       if (code != 0) {
-        throw new IllegalStateException("run failed with exit code " + code);
+        throw new IllegalStateException(args[0] + " failed with exit code " + code);
       }
       return;
     }
@@ -238,7 +240,8 @@ public final class Main {
 
   private static final String TRAIN_HELP =
       "Trains one XGBoost model per entity from history files in a batch job (the Flink runner's\n"
-          + "embedded mini-cluster by default), with the streaming pipeline's sampling and trainer.\n"
+          + "embedded mini-cluster by default; under `flink run`, that cluster), with the streaming\n"
+          + "pipeline's sampling and trainer.\n"
           + "Writes OUTPUT/entities/<entity>.ubj|json and <entity>.metadata.json, rejected rows to\n"
           + "OUTPUT/rejected/, prints a summary table. --compareGlobal adds one global model on the\n"
           + "same holdout; --publishModels publishes the models as version-1 champions on Kafka.\n"

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded job jar on a real Flink 1.19 standalone session cluster (JobManager and TaskManager in
- * JVMs of their own, see {@link StandaloneFlinkCluster}) configured by {@code
- * config/flink/config.yaml} (RocksDB, Prometheus reporter), with the pipeline options of {@code
- * config/pipeline.properties} and the topics of {@code config/kafka/topics.yaml}, against a real
- * KRaft broker.
+ * JVMs of their own, see {@link StandaloneFlinkCluster}) whose {@code lib/} is laid out as the
+ * official Flink image's (Scala 2.12, Log4j 2), configured by {@code config/flink/config.yaml}
+ * (RocksDB, Prometheus reporter), with the pipeline options of {@code config/pipeline.properties}
+ * and the topics of {@code config/kafka/topics.yaml}, against a real KRaft broker.
  *
  * <p>Three lives of one job, every way of submitting and resuming: submitted with Flink's own
  * client ({@code flink run}); stopped with a savepoint while a window is open and resumed from it
@@ -65,14 +65,92 @@ class FlinkClusterIT {
 
   @TempDir Path dir;
 
-  @Test
-  void jobResumedFromASavepointContinuesEveryMachinesVersions() throws Exception {
+  private static Path jar() {
     Path jar =
         Path.of(System.getProperty("fleetlearn.jar", "target/fleetlearn.jar")).toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "the shaded jar is built in the package phase: " + jar);
+    return jar;
+  }
+
+  /**
+   * The cluster's distribution, checked to be laid out as the official {@code
+   * flink:1.19.1-scala_2.12-java17} image's {@code lib/} is: with Flink's Scala 2.12 (which Flink
+   * loads parent-first, so a job jar that brings another Scala, or a Scala module for Jackson,
+   * fails at start) and Log4j 2 as the logging backend.
+   */
+  private static Path imageLikeDistribution() throws Exception {
     Path dist =
         Path.of(System.getProperty("flink.dist.dir", "target/flink-1.19.1")).toAbsolutePath();
+    List<String> lib;
+    try (var files = Files.list(dist.resolve("lib"))) {
+      lib = files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    for (String prefix :
+        List.of(
+            "flink-scala_2.12-",
+            "scala-library-2.12.",
+            "scala-reflect-2.12.",
+            "chill_2.12-",
+            "log4j-slf4j-impl-2.",
+            "log4j-core-2.",
+            "flink-table-planner-loader-")) {
+      assertTrue(
+          lib.stream().anyMatch(f -> f.startsWith(prefix)),
+          "lib/ has " + prefix + "*, as the official image's has: " + lib);
+    }
+    assertFalse(
+        lib.stream().anyMatch(f -> f.startsWith("slf4j-simple")),
+        "the image logs through Log4j 2, not slf4j-simple: " + lib);
+    return dist;
+  }
+
+  @Test
+  void trainRunsAsABatchJobOnTheClusterUnderFlinkRun() throws Exception {
+    Path jar = jar();
+    Path out = dir.resolve("ai4i-models");
+    try (StandaloneFlinkCluster cluster =
+        StandaloneFlinkCluster.start(
+            imageLikeDistribution(),
+            Path.of("config/flink/config.yaml"),
+            dir.resolve("flink"),
+            Map.of(
+                "jobmanager.memory.process.size", "1024m",
+                "taskmanager.memory.process.size", "1536m"))) {
+      // Attached, as a user runs a batch job: the client returns when the job has finished.
+      List<String> cli =
+          new ArrayList<>(List.of("run", "-m", cluster.restAddress(), "-c", Main.class.getName()));
+      cli.addAll(
+          List.of(
+              jar.toString(),
+              "train",
+              "--input=" + TrainCommandTest.ai4i(),
+              "--output=" + out,
+              "--entityColumns=Type",
+              "--labelColumn=Machine failure",
+              TrainCommandTest.AI4I_NUMERIC,
+              "--parallelism=2"));
+      String printed = cluster.runCli(Duration.ofMinutes(4), cli.toArray(new String[0]));
+      assertTrue(printed.contains("3 entities: 3 trained"), printed);
+      for (String type : List.of("H", "L", "M")) {
+        assertTrue(Files.isRegularFile(out.resolve("entities").resolve(type + ".ubj")), type);
+      }
+      // It ran on the cluster, not on a mini-cluster inside the client.
+      List<JsonNode> jobs = cluster.jobs();
+      assertTrue(
+          jobs.stream()
+              .anyMatch(
+                  j ->
+                      j.path("name").asText().equals("fleetlearn-batch-training")
+                          && j.path("state").asText().equals("FINISHED")),
+          "the cluster ran the training job: " + jobs);
+    }
+  }
+
+  @Test
+  void jobResumedFromASavepointContinuesEveryMachinesVersions() throws Exception {
+    Path jar = jar();
+    Path dist = imageLikeDistribution();
     Path pipelineOptions = Path.of("config/pipeline.properties").toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), "the shaded jar is built in the package phase: " + jar);
 
     long start = Instant.parse("2026-08-03T07:00:00Z").toEpochMilli();
     SensorSimulator simulator =

@@ -48,6 +48,26 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Log4j 2 is the official image's logging backend (its {@code lib/} has log4j-slf4j-impl, and so
+   * does the distribution the build lays out); like the image's {@code log4j-console.properties},
+   * every process logs to its console, which this class writes to the process's log file.
+   */
+  private static final String LOG4J_CONFIG = "log4j-console.properties";
+
+  private static final String LOG4J_CONSOLE =
+      String.join(
+          "\n",
+          "rootLogger.level = INFO",
+          "rootLogger.appenderRef.console.ref = ConsoleAppender",
+          "logger.kafka.name = org.apache.kafka",
+          "logger.kafka.level = WARN",
+          "appender.console.name = ConsoleAppender",
+          "appender.console.type = CONSOLE",
+          "appender.console.layout.type = PatternLayout",
+          "appender.console.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+          "");
+
   private final Path distDir;
   private final Path workDir;
   private final Path confDir;
@@ -90,6 +110,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     this.config = c;
     Files.createDirectories(this.workDir.resolve("tmp"));
     writeFlat(c, confDir.resolve("config.yaml"));
+    Files.writeString(confDir.resolve(LOG4J_CONFIG), LOG4J_CONSOLE, StandardCharsets.UTF_8);
   }
 
   /**
@@ -382,6 +403,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(splitSpaces(config.getOrDefault("env.java.opts.all", "")));
+    command.add("-Dlog4j.configurationFile=" + confDir.resolve(LOG4J_CONFIG).toUri());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(distDir.resolve("lib") + "/*");

@@ -1,0 +1,652 @@
+package io.fleetlearn.bench;
+
+import io.fleetlearn.cli.options.BenchOptions;
+import io.fleetlearn.command.Durations;
+import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.event.ParseResult;
+import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.TopicAdmin;
+import io.fleetlearn.io.TopicSpec;
+import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
+import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.metrics.PipelineMetrics;
+import io.fleetlearn.pipeline.RetrainingConfig;
+import io.fleetlearn.sim.SensorSimulator;
+import io.fleetlearn.sim.SimulatedRecord;
+import io.fleetlearn.training.XgbTrainer;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Runs the benchmarks against the limits of the same machine in the same run, and writes the
+ * results file. Everything runs in this JVM except the Kafka broker (its own JVM, as in the demo):
+ * the pipelines on the Flink runner's embedded mini-cluster, the raw consumers and the raw training
+ * loop.
+ *
+ * <ul>
+ *   <li><b>ingest</b>: a topic pre-filled with historical events is drained by plain consumers that
+ *       parse each record (the limit), by the read → parse → window → collect pipeline, and by the
+ *       plain consumers again;
+ *   <li><b>retraining</b>, per fleet size: one window of {@code eventsPerWindow} events per machine
+ *       is pre-filled and ingested by the real retraining job; then one later event per partition
+ *       pushes the watermark past the window's end, and the clock runs until every machine's model
+ *       update is readable (read_committed). The limit: xgboost4j training the same samples with
+ *       the same parameters on all cores;
+ *   <li><b>memory</b>, in each retraining run: live heap before the job, with the window open and
+ *       after it closed, heap high-water, and the coders' bytes per machine.
+ * </ul>
+ */
+public final class BenchmarkSuite {
+  /** The retraining job as the product builds it, from its command line. */
+  public interface Jobs {
+    PipelineOptions options(List<String> args);
+
+    RetrainingConfig config(PipelineOptions options);
+
+    KafkaClientConfig kafka(PipelineOptions options) throws IOException;
+
+    Pipeline retrainingJob(PipelineOptions options) throws IOException;
+  }
+
+  /** Event times of the backlogs: far in the past, as in a replay of history. */
+  static final long START_MILLIS = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
+
+  private static final long PUSH_AHEAD_MILLIS = Duration.ofHours(1).toMillis();
+  private static final int WARM_UP_MACHINES = 50;
+
+  private interface Run {
+    void run() throws Exception;
+  }
+
+  private int runs;
+
+  private final BenchOptions o;
+  private final List<String> passthrough;
+  private final List<String> commandLine;
+  private final Jobs jobs;
+  private final PrintStream out;
+  private final int parallelism;
+  private final Duration timeout;
+  private final long windowMillis;
+  private final List<String> ingestRows = new ArrayList<>();
+  private final List<String> retrainRows = new ArrayList<>();
+  private final List<String> memoryRows = new ArrayList<>();
+  private final List<String> profiles = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private final List<long[]> liveOpenByMachines = new ArrayList<>();
+  private EmbeddedKafkaBroker broker;
+  private PipelineMetrics metrics;
+
+  /**
+   * @param commandLine the command's arguments as given, for the report ({@code --output} left out:
+   *     it names a path of this machine)
+   */
+  public BenchmarkSuite(
+      BenchOptions o,
+      List<String> commandLine,
+      List<String> passthrough,
+      Jobs jobs,
+      PrintStream out) {
+    this.o = o;
+    this.commandLine = commandLine.stream().filter(a -> !a.startsWith("--output")).toList();
+    this.passthrough = passthrough;
+    this.jobs = jobs;
+    this.out = out;
+    this.parallelism =
+        o.getBenchParallelism() > 0
+            ? o.getBenchParallelism()
+            : Runtime.getRuntime().availableProcessors();
+    this.timeout = Duration.ofMillis(Durations.parse(o.getPhaseTimeout()).getMillis());
+    this.windowMillis = Durations.parse(o.getBenchWindowSize()).getMillis();
+  }
+
+  /** Runs the selected benchmarks and writes the results file; returns the exit code. */
+  public int run() throws Exception {
+    List<String> which = List.of(o.getBenchmarks().split(","));
+    String loadBefore = RunConditions.loadAverage();
+    Instant started = Instant.now();
+    Path dir = Files.createTempDirectory("fleetlearn-bench-");
+    // Held for the whole run, so the JVM's pipeline counters survive from job to job.
+    metrics = PipelineMetrics.acquire(MetricsConfig.disabled());
+    try {
+      out.println("Starting a Kafka broker (KRaft, 127.0.0.1, heap " + o.getBrokerHeap() + ")");
+      broker =
+          EmbeddedKafkaBroker.builder(dir.resolve("kafka"))
+              .partitions(o.getPartitions())
+              .heap(o.getBrokerHeap())
+              .start();
+      if (which.contains("ingest")) {
+        attempt("ingest", this::ingest);
+      }
+      if (which.contains("retraining")) {
+        // The first job on a fresh broker pays one-time costs (the broker creates its transaction
+        // log on the first exactly-once producer; classes load and compile): a small run first.
+        attempt("retraining warm-up", () -> retraining(WARM_UP_MACHINES, false));
+        for (String m : o.getRetrainMachines().split(",")) {
+          int machines = Integer.parseInt(m.trim());
+          attempt("retraining " + machines, () -> retraining(machines, true));
+        }
+      }
+    } finally {
+      metrics.release();
+      if (broker != null) {
+        broker.close();
+      }
+      deleteRecursively(dir);
+    }
+    String section =
+        BenchReport.render(
+            o,
+            commandLine,
+            passthrough,
+            parallelism,
+            started,
+            Duration.between(started, Instant.now()),
+            loadBefore,
+            RunConditions.loadAverage(),
+            ingestRows,
+            retrainRows,
+            memoryRows,
+            slopeNote(),
+            profiles,
+            notes);
+    Path file = Path.of(o.getOutput());
+    ResultsFile.write(file, section);
+    out.println("Results written to " + file.toAbsolutePath());
+    return 0;
+  }
+
+  /** Runs one benchmark; a failure is reported in the results and the next one still runs. */
+  private void attempt(String name, Run run) {
+    try {
+      run.run();
+    } catch (Exception | AssertionError e) {
+      out.println("  " + name + " failed: " + e);
+      notes.add(name + " failed: " + e.getMessage());
+    }
+  }
+
+  private List<String> jobArgs(String prefix) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrapServers=" + broker.bootstrapServers(),
+                "--sensorEventsTopic=" + prefix + "events",
+                "--modelUpdatesTopic=" + prefix + "updates",
+                "--driftMetricsTopic=" + prefix + "drift",
+                "--deadLetterTopic=" + prefix + "dlq",
+                "--consumerGroup=" + prefix + "group",
+                "--windowSize=" + o.getBenchWindowSize(),
+                "--checkpointingInterval=" + o.getBenchCheckpointingInterval(),
+                "--parallelism=" + parallelism,
+                "--metricsEnabled=false",
+                "--jobName=fleetlearn-bench-" + prefix.replace("-", "")));
+    for (String e : passthrough) {
+      int eq = e.indexOf('=');
+      String name = eq < 0 ? e : e.substring(0, eq + 1);
+      args.removeIf(a -> a.startsWith(name));
+      args.add(e);
+    }
+    return args;
+  }
+
+  private void createTopics(String prefix) {
+    TopicAdmin.createTopics(
+        broker.adminProperties(),
+        TopicSpec.standard(
+            prefix + "events",
+            prefix + "updates",
+            prefix + "drift",
+            prefix + "dlq",
+            o.getPartitions()));
+  }
+
+  // ---------------------------------------------------------------- ingest
+
+  private void ingest() throws Exception {
+    String prefix = "ingest-" + (++runs) + "-";
+    createTopics(prefix);
+    String topic = prefix + "events";
+    int events = o.getIngestEvents();
+    Backlog backlog =
+        new Backlog(
+            o.getIngestMachines(),
+            o.getBenchSeed(),
+            START_MILLIS,
+            windowMillis,
+            o.getIngestWindows(),
+            events);
+    out.printf(
+        Locale.ROOT,
+        "ingest: producing %,d events (%,d machines, %d windows)%n",
+        events,
+        o.getIngestMachines(),
+        o.getIngestWindows());
+    long t = System.nanoTime();
+    backlog.produce(broker.bootstrapServers(), topic);
+    out.printf(Locale.ROOT, "  produced in %.1f s%n", (System.nanoTime() - t) / 1e9);
+
+    PipelineOptions options = jobs.options(jobArgs(prefix));
+    RetrainingConfig config = jobs.config(options);
+    SensorEventParser parser = new SensorEventParser(config.schema(), config.limits());
+
+    RawIngestLimit.Result before = rawDrain(topic, parser, "before the pipeline");
+
+    String probeId = UUID.randomUUID().toString();
+    CollectProbe probe = CollectProbe.of(probeId);
+    Counter read = metrics.registry().counter("fleetlearn.events.read");
+    double readBase = read.count();
+    CpuProfile profile = o.getProfile() ? CpuProfile.start() : null;
+    HeapWatch heap = new HeapWatch();
+    PipelineResult job =
+        IngestPipeline.build(
+                options,
+                jobs.kafka(options),
+                topic,
+                prefix + "group",
+                config,
+                org.joda.time.Duration.millis(1000),
+                org.joda.time.Duration.standardSeconds(10),
+                probeId)
+            .run();
+    long firstRead;
+    long last;
+    try {
+      // Behind the backlog: one later event per partition, so every backlog window closes.
+      Backlog.pushWatermark(
+          broker.bootstrapServers(),
+          topic,
+          o.getPartitions(),
+          backlog.endMillis() + PUSH_AHEAD_MILLIS);
+      firstRead = awaitFirst(job, read, readBase);
+      awaitCount(
+          job, () -> probe.events.get(), events, "the ingest pipeline to collect every event");
+      last = probe.lastNanos;
+    } finally {
+      cancel(job);
+      heap.close();
+      CollectProbe.remove(probeId);
+    }
+    if (profile != null) {
+      profiles.add(profile.stopAndSummarise("Ingest pipeline (read, parse, window, collect)", 15));
+      profile.close();
+    }
+    double pipelineRate = events * 1e9 / Math.max(1, last - firstRead);
+    RawIngestLimit.Result after = rawDrain(topic, parser, "after the pipeline");
+    double limit = Math.max(before.perSecond(), after.perSecond());
+    ingestRows.add(
+        row(
+            "raw limit before the pipeline: " + parallelism + " consumer thread(s) + parse",
+            String.format(Locale.ROOT, "%,d", before.records),
+            seconds(before.nanos),
+            rate(before.perSecond()),
+            ratio(before.perSecond() / limit)));
+    ingestRows.add(
+        row(
+            "raw limit after the pipeline",
+            String.format(Locale.ROOT, "%,d", after.records),
+            seconds(after.nanos),
+            rate(after.perSecond()),
+            ratio(after.perSecond() / limit)));
+    ingestRows.add(
+        row(
+            "**pipeline**: read → parse → window → collect, embedded Flink, parallelism "
+                + parallelism,
+            String.format(Locale.ROOT, "%,d", events),
+            seconds(last - firstRead),
+            rate(pipelineRate),
+            "**" + ratio(pipelineRate / limit) + "** " + verdict(pipelineRate / limit >= 0.5)));
+    memoryRows.add(
+        memoryRow(
+            "ingest, " + o.getIngestMachines() + " machines × " + o.getIngestWindows() + " windows",
+            "",
+            "",
+            "",
+            heap));
+    out.printf(
+        Locale.ROOT,
+        "  pipeline %s events/s; raw limit %s events/s; ratio %s%n",
+        rate(pipelineRate),
+        rate(limit),
+        ratio(pipelineRate / limit));
+  }
+
+  private RawIngestLimit.Result rawDrain(String topic, SensorEventParser parser, String when)
+      throws InterruptedException {
+    RawIngestLimit.Result r =
+        RawIngestLimit.drain(
+            broker.bootstrapServers(), topic, o.getPartitions(), parallelism, parser, timeout);
+    out.printf(Locale.ROOT, "  raw consumer+parse %s: %s events/s%n", when, rate(r.perSecond()));
+    return r;
+  }
+
+  // ---------------------------------------------------------------- retraining and memory
+
+  private void retraining(int machines, boolean report) throws Exception {
+    String prefix = "retrain-" + (++runs) + "-" + machines + "-";
+    createTopics(prefix);
+    String topic = prefix + "events";
+    int perMachine = o.getEventsPerWindow();
+    long events = (long) machines * perMachine;
+    Backlog backlog =
+        new Backlog(machines, o.getBenchSeed(), START_MILLIS, windowMillis, 1, events);
+    out.printf(
+        Locale.ROOT,
+        "retraining%s: %,d machines × %d events = %,d events%n",
+        report ? "" : " (warm-up, not reported)",
+        machines,
+        perMachine,
+        events);
+    long t = System.nanoTime();
+    backlog.produce(broker.bootstrapServers(), topic);
+    out.printf(Locale.ROOT, "  produced in %.1f s%n", (System.nanoTime() - t) / 1e9);
+
+    PipelineOptions options = jobs.options(jobArgs(prefix));
+    RetrainingConfig config = jobs.config(options);
+    long liveBefore = HeapWatch.liveBytes();
+    Counter read = metrics.registry().counter("fleetlearn.events.read");
+    Counter accepted = metrics.registry().counter("fleetlearn.events.accepted");
+    double readBase = read.count();
+    double acceptedBase = accepted.count();
+    HeapWatch heap = new HeapWatch();
+    PipelineResult job = jobs.retrainingJob(options).run();
+    long latencyNanos;
+    long publishedMillis;
+    long ingestNanos;
+    long liveOpen;
+    long liveClosed;
+    String stages;
+    int readableAtTimeout = machines;
+    try (UpdateReader reader =
+        new UpdateReader(
+            broker.bootstrapServers(), prefix + "updates", o.getPartitions(), machines)) {
+      long firstRead = awaitFirst(job, read, readBase);
+      awaitCount(
+          job,
+          () -> (long) (accepted.count() - acceptedBase),
+          events,
+          "the job to read the window's events");
+      ingestNanos = System.nanoTime() - firstRead;
+      // Events in flight between the parser and the window state land there within moments.
+      Thread.sleep(2000);
+      liveOpen = HeapWatch.liveBytes();
+      reader.awaitReady(timeout);
+      CpuProfile profile = o.getProfile() && report ? CpuProfile.start() : null;
+      PhaseClock phases = new PhaseClock(metrics.registry(), machines);
+      long pushWall = System.currentTimeMillis();
+      long push = System.nanoTime();
+      Backlog.pushWatermark(
+          broker.bootstrapServers(),
+          topic,
+          o.getPartitions(),
+          backlog.endMillis() + PUSH_AHEAD_MILLIS);
+      try {
+        awaitCount(
+            job,
+            () -> reader.awaitAllQuietly() ? machines : reader.machines(),
+            machines,
+            "every machine's model update");
+        latencyNanos = reader.lastNanos() - push;
+      } catch (IllegalStateException e) {
+        // Keep what was measured (the stages, how many updates made it) rather than nothing.
+        latencyNanos = -1;
+        readableAtTimeout = reader.machines();
+        notes.add(String.format(Locale.ROOT, "%,d machines: %s", machines, e.getMessage()));
+      }
+      phases.close();
+      stages =
+          String.format(
+              Locale.ROOT,
+              "%s / %s / %s",
+              since(push, phases.firstClosedNanos),
+              since(push, phases.allClosedNanos),
+              since(push, phases.allDecidedNanos));
+      publishedMillis =
+          reader.maxRecordTimestamp() == Long.MIN_VALUE
+              ? Long.MIN_VALUE
+              : reader.maxRecordTimestamp() - pushWall;
+      if (profile != null) {
+        profiles.add(
+            profile.stopAndSummarise(
+                String.format(
+                    Locale.ROOT,
+                    "Retraining %,d machines (watermark push → last update readable)",
+                    machines),
+                15));
+        profile.close();
+      }
+      liveClosed = HeapWatch.liveBytes();
+    } finally {
+      cancel(job);
+      heap.close();
+    }
+    String latency =
+        latencyNanos < 0
+            ? String.format(
+                Locale.ROOT,
+                "> %d (%,d of %,d readable)",
+                timeout.toSeconds(),
+                readableAtTimeout,
+                machines)
+            : seconds(latencyNanos);
+    out.println(
+        "  pipeline: last model update readable after the watermark push: " + latency + " s");
+
+    if (!report) {
+      return;
+    }
+    List<WindowSample> samples = samples(backlog, machines, config);
+    long rawNanos =
+        RawTrainingLimit.trainAll(
+            samples, config.training(), Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  raw xgboost4j limit: %.2f s%n", rawNanos / 1e9);
+    StateSizes sizes =
+        StateSizes.measure(samples, new XgbTrainer(config.training()), Math.min(machines, 50));
+
+    double r = (double) latencyNanos / rawNanos;
+    retrainRows.add(
+        row(
+            String.format(Locale.ROOT, "%,d", machines),
+            String.format(Locale.ROOT, "%,d", events),
+            rate(events * 1e9 / ingestNanos),
+            stages,
+            publishedMillis == Long.MIN_VALUE
+                ? "?"
+                : String.format(Locale.ROOT, "%.2f", publishedMillis / 1000.0),
+            latency,
+            seconds(rawNanos),
+            latencyNanos < 0
+                ? "> "
+                    + String.format(Locale.ROOT, "%.0fx", timeout.toNanos() / (double) rawNanos)
+                    + " (missed)"
+                : "**" + String.format(Locale.ROOT, "%.2fx", r) + "** " + verdict(r <= 1.25),
+            machines >= 10_000 ? verdict(latencyNanos >= 0 && latencyNanos <= 60e9) : "–"));
+    liveOpenByMachines.add(new long[] {machines, liveOpen, liveClosed});
+    memoryRows.add(
+        memoryRow(
+            String.format(Locale.ROOT, "retraining, %,d machines", machines),
+            mib(liveBefore) + " / " + mib(liveOpen) + " / " + mib(liveClosed),
+            kib((double) (liveOpen - liveBefore) / machines)
+                + " / "
+                + kib((double) (liveClosed - liveBefore) / machines),
+            kib(sizes.windowSampleBytes)
+                + " / "
+                + kib(sizes.championBeyondModelBytes())
+                + " "
+                + verdict(sizes.championBeyondModelBytes() <= 100 * 1024)
+                + " / "
+                + kib(sizes.modelBytes),
+            heap));
+  }
+
+  /** The samples the pipeline builds for the backlog's window, rebuilt from the same events. */
+  private static List<WindowSample> samples(
+      Backlog backlog, int machines, RetrainingConfig config) {
+    SensorSimulator sim = backlog.simulator();
+    SensorEventParser parser = new SensorEventParser(config.schema(), config.limits());
+    List<WindowSample> samples = new ArrayList<>(machines);
+    for (int m = 0; m < machines; m++) {
+      samples.add(new WindowSample(config.schema().size(), config.reservoirCapacity()));
+    }
+    long now = System.currentTimeMillis();
+    for (long i = 0; i < backlog.events(); i++) {
+      SimulatedRecord r = sim.next(backlog.eventTime(i));
+      ParseResult p = parser.parse(r.value(), now);
+      if (p.isAccepted()) {
+        samples.get(r.machineIndex()).add(p.event());
+      }
+    }
+    return samples;
+  }
+
+  /** Stitches the live heap of consecutive fleet sizes into a per-machine slope. */
+  private String slopeNote() {
+    if (liveOpenByMachines.size() < 2) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("Live heap per additional machine (slope between runs):");
+    for (int i = 1; i < liveOpenByMachines.size(); i++) {
+      long[] a = liveOpenByMachines.get(i - 1);
+      long[] c = liveOpenByMachines.get(i);
+      double dm = c[0] - a[0];
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " %,d → %,d machines: window open %s, after close %s;",
+              a[0],
+              c[0],
+              kib((c[1] - a[1]) / dm),
+              kib((c[2] - a[2]) / dm)));
+    }
+    b.setLength(b.length() - 1);
+    return b.append('.').toString();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private long awaitFirst(PipelineResult job, Counter read, double base)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (read.count() <= base) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pipeline read nothing within " + timeout);
+      }
+      checkRunning(job);
+      Thread.sleep(5);
+    }
+    return System.nanoTime();
+  }
+
+  private void awaitCount(
+      PipelineResult job, java.util.function.LongSupplier count, long expected, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long report = System.nanoTime() + 30_000_000_000L;
+    while (count.getAsLong() < expected) {
+      long now = System.nanoTime();
+      if (now > deadline) {
+        throw new IllegalStateException(
+            "timed out after "
+                + timeout
+                + " waiting for "
+                + what
+                + ": "
+                + count.getAsLong()
+                + " of "
+                + expected);
+      }
+      if (now > report) {
+        out.printf(
+            Locale.ROOT,
+            "  waiting for %s: %,d of %,d (models trained %,.0f, watermark lag %.0f s)%n",
+            what,
+            count.getAsLong(),
+            expected,
+            metrics.registry().counter("fleetlearn.models.trained").count(),
+            metrics.registry().get("fleetlearn.watermark.lag").gauge().value());
+        report = now + 30_000_000_000L;
+      }
+      checkRunning(job);
+      Thread.sleep(10);
+    }
+  }
+
+  private static void checkRunning(PipelineResult job) {
+    PipelineResult.State state = job.getState();
+    if (state.isTerminal()) {
+      throw new IllegalStateException("the pipeline under test stopped: " + state);
+    }
+  }
+
+  private void cancel(PipelineResult job) {
+    try {
+      job.cancel();
+      job.waitUntilFinish(org.joda.time.Duration.standardSeconds(60));
+    } catch (Exception e) {
+      out.println("  (cancelling the job: " + e.getMessage() + ")");
+    }
+  }
+
+  private static String memoryRow(
+      String run, String live, String perMachine, String coders, HeapWatch heap) {
+    return row(run, live, perMachine, mib(heap.peakBytes()), mib(heap.maxLiveBytes()), coders);
+  }
+
+  private static String since(long start, long end) {
+    return end == 0 ? "?" : seconds(end - start);
+  }
+
+  static String row(String... cells) {
+    return "| " + String.join(" | ", cells) + " |";
+  }
+
+  static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
+  }
+
+  static String rate(double perSecond) {
+    return String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.0f%%", 100 * r);
+  }
+
+  static String verdict(boolean met) {
+    return met ? "(met)" : "(missed)";
+  }
+
+  static String mib(double bytes) {
+    return String.format(Locale.ROOT, "%,.0f MiB", bytes / (1024 * 1024));
+  }
+
+  static String kib(double bytes) {
+    return String.format(Locale.ROOT, "%,.1f KiB", bytes / 1024);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

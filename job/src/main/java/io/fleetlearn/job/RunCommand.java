@@ -1,0 +1,130 @@
+package io.fleetlearn.job;
+
+import io.fleetlearn.command.Command;
+import io.fleetlearn.command.Durations;
+import io.fleetlearn.io.Delivery;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
+import io.fleetlearn.io.TopicAdmin;
+import io.fleetlearn.job.options.DriftOptions;
+import io.fleetlearn.job.options.EventOptions;
+import io.fleetlearn.job.options.FaultInjectionOptions;
+import io.fleetlearn.job.options.MetricsOptions;
+import io.fleetlearn.job.options.ModelParamsOptions;
+import io.fleetlearn.job.options.RetrainingOptions;
+import io.fleetlearn.job.options.ScoringOptions;
+import io.fleetlearn.job.options.TrainingOptions;
+import io.fleetlearn.job.options.WindowingOptions;
+import io.fleetlearn.tools.Topics;
+import io.fleetlearn.tools.options.KafkaOptions;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code run}: the retraining pipeline against an existing Kafka. On the embedded Flink
+ * mini-cluster (the default) it runs until Ctrl-C; with {@code --flinkMaster=HOST:PORT}, under
+ * {@code flink run} or in a JobManager in application mode it submits the job to that cluster and
+ * returns.
+ */
+public final class RunCommand extends Command {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  public RunCommand() {
+    super(
+        "run",
+        "run the retraining pipeline against an existing Kafka (under `flink run`, or with"
+            + " --flinkMaster=HOST:PORT, on that Flink cluster; from the CLI jar on the embedded"
+            + " runner by default)",
+        "Runs the retraining pipeline against an existing Kafka (--bootstrapServers is required).\n"
+            + "Creates missing topics (model-updates compacted). Under `flink run` or in application\n"
+            + "mode it submits the job to that cluster and returns; with --flinkMaster=HOST:PORT to\n"
+            + "that cluster; otherwise it runs on the embedded runner until Ctrl-C (CLI jar).\n"
+            + "--optionsFile=PATH reads options from a properties file (windowSize = 5m, one per line;\n"
+            + "the command line wins), e.g. config/pipeline.properties. Beam's own options (--jobName,\n"
+            + "--runner, ...) are accepted too.");
+  }
+
+  @Override
+  public List<Class<? extends PipelineOptions>> options() {
+    return List.of(
+        KafkaOptions.class,
+        WindowingOptions.class,
+        TrainingOptions.class,
+        ModelParamsOptions.class,
+        DriftOptions.class,
+        EventOptions.class,
+        ScoringOptions.class,
+        MetricsOptions.class,
+        FaultInjectionOptions.class,
+        FlinkPipelineOptions.class);
+  }
+
+  @Override
+  public Map<String, String> defaults() {
+    return RetrainingJob.DEFAULTS;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out) throws Exception {
+    FlinkClasspath.require("run");
+    RetrainingOptions o = RetrainingJob.configure(parse(args, RetrainingOptions.class));
+    KafkaClientConfig kafka = RetrainingJob.kafka(o);
+    LOG.info("Kafka client configuration: {}", kafka);
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
+    TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    // The topics the exactly-once sinks write (the history topic's name is empty when it is off).
+    List<String> exactlyOnceOutputs =
+        List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic());
+    if (o.getExactlyOnce()) {
+      TopicAdmin.checkSinkShards(kafka.asMap(), o.getSinkShards(), exactlyOnceOutputs);
+    }
+    FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
+    boolean restoresState =
+        (flink.getSavepointPath() != null && !flink.getSavepointPath().isEmpty())
+            // `flink run -s` and the operator's upgrades restore through Flink's configuration;
+            // in application mode main() runs again when a JobManager fails over and the job
+            // resumes from its last checkpoint. The sink's progress is part of that state.
+            || FlinkClientContext.restorePath().isPresent()
+            || FlinkClientContext.applicationMode();
+    if (o.getExactlyOnce() && !restoresState) {
+      // A fresh start: the exactly-once sink's progress from any earlier job no longer applies.
+      Delivery d = Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup());
+      TopicAdmin.resetSinkGroups(
+          kafka.asMap(), exactlyOnceOutputs.stream().map(d::sinkGroup).toList());
+    }
+    PipelineResult result = RetrainingJob.build(o).run();
+    String master = flink.getFlinkMaster();
+    if (!master.startsWith("[")) {
+      out.println("Submitted to " + master + ": " + result);
+      return 0;
+    }
+    if (FlinkClientContext.active()) {
+      // [auto] under `flink run` or in application mode: the job went to that cluster.
+      out.println("Submitted to the Flink cluster of this client: " + result);
+      return 0;
+    }
+    out.println("Retraining pipeline running on the embedded Flink runner; Ctrl-C stops it.");
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                result.cancel();
+              } catch (Exception e) {
+                LOG.warn("Could not cancel the job cleanly: {}", e.toString());
+              }
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    PipelineResult.State state = result.waitUntilFinish();
+    out.println("Pipeline finished: " + state);
+    return state == PipelineResult.State.FAILED ? 1 : 0;
+  }
+}

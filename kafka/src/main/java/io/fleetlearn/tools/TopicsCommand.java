@@ -1,0 +1,58 @@
+package io.fleetlearn.tools;
+
+import io.fleetlearn.command.Command;
+import io.fleetlearn.command.Durations;
+import io.fleetlearn.io.KafkaClientConfig;
+import io.fleetlearn.io.KafkaReadiness;
+import io.fleetlearn.io.TopicAdmin;
+import io.fleetlearn.io.TopicDefinitions;
+import io.fleetlearn.io.TopicSpec;
+import io.fleetlearn.tools.options.KafkaOptions;
+import io.fleetlearn.tools.options.TopicsOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * {@code topics}: creates the topics that are missing, from a file of KafkaTopic definitions or the
+ * product's standard set, and exits. Existing topics are left as they are. The one-shot topic
+ * initialiser of the docker compose stack, for brokers that do not create topics automatically.
+ */
+public final class TopicsCommand extends Command {
+  public TopicsCommand() {
+    super(
+        "topics",
+        "create the product's topics (or those of a KafkaTopic YAML file) and exit",
+        "Creates the topics that are missing on an existing Kafka (--bootstrapServers is required)\n"
+            + "and exits: those of --topicDefinitions=FILE (Strimzi KafkaTopic resources, e.g.\n"
+            + "config/kafka/topics.yaml), or the standard topics. Existing topics are left alone.");
+  }
+
+  @Override
+  public List<Class<? extends PipelineOptions>> options() {
+    return List.of(TopicsOptions.class, KafkaOptions.class);
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out) throws Exception {
+    TopicsOptions o = parse(args, TopicsOptions.class);
+    if (o.getBootstrapServers().isBlank()) {
+      throw new IllegalArgumentException("--bootstrapServers is required");
+    }
+    List<TopicSpec> topics =
+        o.getTopicDefinitions().isBlank()
+            ? Topics.of(o)
+            : TopicDefinitions.load(Path.of(o.getTopicDefinitions()));
+    KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
+    KafkaReadiness.await(
+        kafka,
+        java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
+        out::println);
+    TopicAdmin.createTopics(kafka.asMap(), topics);
+    for (TopicSpec t : topics) {
+      out.println("topic " + t.name() + ": " + t.partitions() + " partitions " + t.configs());
+    }
+    return 0;
+  }
+}

@@ -124,7 +124,7 @@ class ContractSchemaTest {
     WindowSample now = sample(2, 2);
     TrainingResult t = new XgbTrainer(TrainingParams.defaults()).train(ref);
     float[] scores = new float[ref.size()];
-    ReferenceProfile profile = ReferenceProfile.of(ref, scores);
+    ReferenceProfile profile = ReferenceProfile.of(ref, scores, t.holdoutIndex());
     DriftDetector d =
         new DriftDetector(FeatureSchema.defaults().names(), DriftThresholds.defaults());
     DriftReport drifted =

@@ -69,7 +69,7 @@ final class StateSizes {
               s.minTimestamp(),
               s.maxTimestamp(),
               r.metrics(),
-              ReferenceProfile.of(s, scores));
+              ReferenceProfile.of(s, scores, r.holdoutIndex()));
       champion += encodedSize(ChampionStateCoder.of(), c);
       model += r.model().length;
       n++;

@@ -6,10 +6,14 @@ import java.util.Arrays;
 /**
  * A compact summary of the data a champion was trained on, kept in the registry's state and
  * compared with every later window of the same machine: per feature, quantile bin edges with the
- * reference counts (for PSI and Jensen-Shannon) and up to {@link #QUANTILES} quantile points (for a
- * two-sample KS statistic accurate to 1/{@value #QUANTILES}); the label rate; and the champion's
- * score distribution on its own training sample (for prediction PSI). About 1.2 KB per feature,
- * whatever the window size.
+ * reference counts (for PSI and Jensen-Shannon) and up to {@link #QUANTILES} quantile points (the
+ * reference's values themselves up to that many; for the chi-square test of {@link
+ * TwoSampleChiSquare} and a two-sample KS statistic accurate to 1/{@value #QUANTILES}); the label
+ * rate; and the champion's scores on the rows of its window it was not trained on (the holdout and
+ * the unlabelled rows) as bins with counts and quantile points, for prediction drift. Scores of
+ * training rows would not do: a model scores the rows it was fitted to more confidently than any
+ * new row, so they would make every later window look drifted. About 1.2 KB per feature, whatever
+ * the window size.
  */
 public final class ReferenceProfile {
   /** Value bins per feature (plus one bin for missing values). */
@@ -26,6 +30,7 @@ public final class ReferenceProfile {
   private final long positives;
   private final QuantileBins scoreBins;
   private final long[] scoreCounts;
+  private final float[] scoreQuantiles;
 
   ReferenceProfile(
       QuantileBins[] bins,
@@ -35,7 +40,8 @@ public final class ReferenceProfile {
       long labelled,
       long positives,
       QuantileBins scoreBins,
-      long[] scoreCounts) {
+      long[] scoreCounts,
+      float[] scoreQuantiles) {
     this.bins = bins;
     this.counts = counts;
     this.quantiles = quantiles;
@@ -44,13 +50,15 @@ public final class ReferenceProfile {
     this.positives = positives;
     this.scoreBins = scoreBins;
     this.scoreCounts = scoreCounts;
+    this.scoreQuantiles = scoreQuantiles;
   }
 
   /**
    * Profiles the rows of {@code sample}; {@code scores[i]} is the model's score of row i (the model
-   * this profile will be the reference of).
+   * this profile will be the reference of), and {@code holdoutRows} are the labelled rows the model
+   * was not trained on. The score reference is made of the holdout and the unlabelled rows.
    */
-  public static ReferenceProfile of(WindowSample sample, float[] scores) {
+  public static ReferenceProfile of(WindowSample sample, float[] scores, int[] holdoutRows) {
     int d = sample.dim();
     int n = sample.size();
     QuantileBins[] bins = new QuantileBins[d];
@@ -65,18 +73,36 @@ public final class ReferenceProfile {
       counts[j] = bins[j].histogram(col, n);
       quantiles[j] = thin(sorted, m);
     }
-    QuantileBins sb = QuantileBins.fromSample(scores, n, BINS);
     byte[] labels = sample.labelArray();
+    boolean[] held = new boolean[n];
+    for (int r : holdoutRows) {
+      held[r] = true;
+    }
+    float[] unseen = new float[n];
     long labelled = 0;
     long positives = 0;
+    int u = 0;
     for (int i = 0; i < n; i++) {
       if (labels[i] >= 0) {
         labelled++;
         positives += labels[i];
       }
+      if (labels[i] < 0 || held[i]) {
+        unseen[u++] = scores[i];
+      }
     }
+    int m = QuantileBins.sortedNonNaN(unseen, u, sorted);
+    QuantileBins sb = QuantileBins.fromSorted(sorted, m, BINS);
     return new ReferenceProfile(
-        bins, counts, quantiles, n, labelled, positives, sb, sb.histogram(scores, n));
+        bins,
+        counts,
+        quantiles,
+        n,
+        labelled,
+        positives,
+        sb,
+        sb.histogram(unseen, u),
+        thin(sorted, m));
   }
 
   /**
@@ -95,7 +121,8 @@ public final class ReferenceProfile {
       counts[j] = new long[none.numBins()];
       quantiles[j] = new float[0];
     }
-    return new ReferenceProfile(bins, counts, quantiles, 0, 0, 0, none, new long[none.numBins()]);
+    return new ReferenceProfile(
+        bins, counts, quantiles, 0, 0, 0, none, new long[none.numBins()], new float[0]);
   }
 
   /** True for a profile of no rows ({@link #empty}): there is nothing to compare with. */
@@ -116,9 +143,17 @@ public final class ReferenceProfile {
     }
     float[] q = new float[QUANTILES];
     for (int k = 0; k < QUANTILES; k++) {
-      q[k] = v[(int) Math.round((double) k * (m - 1) / (QUANTILES - 1))];
+      q[k] = v[(int) rankOfPoint(k, m, QUANTILES)];
     }
     return q;
+  }
+
+  /**
+   * The 0-based rank, among {@code values} sorted values, of the k-th of {@code points} evenly
+   * spaced order statistics: {@code round(k (values - 1) / (points - 1))}.
+   */
+  static long rankOfPoint(int k, long values, int points) {
+    return points <= 1 ? 0 : Math.round((double) k * (values - 1) / (points - 1));
   }
 
   public int dim() {
@@ -153,7 +188,26 @@ public final class ReferenceProfile {
     return scoreBins;
   }
 
+  /** Counts of the out-of-sample scores over {@link #scoreBins()}. */
   public long[] scoreCounts() {
     return scoreCounts;
+  }
+
+  /**
+   * The out-of-sample scores, sorted (thinned to {@link #QUANTILES} order statistics beyond that
+   * many); empty for a profile kept before scores were kept this way, whose score counts came from
+   * the training rows and cannot be tested against.
+   */
+  public float[] scoreQuantiles() {
+    return scoreQuantiles;
+  }
+
+  /** Number of out-of-sample scores: the size of the score reference. */
+  public long scoreRows() {
+    long t = 0;
+    for (long c : scoreCounts) {
+      t += c;
+    }
+    return t;
   }
 }

@@ -7,10 +7,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
-/** Binary coder for {@link ReferenceProfile} (registry state). */
+/**
+ * Binary coder for {@link ReferenceProfile} (registry state). The current format starts with the
+ * marker {@value #FORMAT_2} (a negative number where the first format had the dimension) and ends
+ * with the out-of-sample score quantiles. A profile in the first format (from a savepoint taken
+ * before) still decodes: its score counts came from the training rows, so it gets no score
+ * quantiles and its windows get no prediction test until the machine's next promotion.
+ */
 public final class ReferenceProfileCoder extends AtomicCoder<ReferenceProfile> {
   private static final ReferenceProfileCoder INSTANCE = new ReferenceProfileCoder();
   private static final int MAX = 1 << 16;
+  private static final int FORMAT_2 = -2;
 
   public static ReferenceProfileCoder of() {
     return INSTANCE;
@@ -22,6 +29,7 @@ public final class ReferenceProfileCoder extends AtomicCoder<ReferenceProfile> {
   public void encode(ReferenceProfile p, OutputStream out) throws IOException {
     DataOutputStream d = new DataOutputStream(out);
     int dim = p.dim();
+    d.writeInt(FORMAT_2);
     d.writeInt(dim);
     for (int j = 0; j < dim; j++) {
       writeFloats(d, p.bins(j).edges());
@@ -33,13 +41,16 @@ public final class ReferenceProfileCoder extends AtomicCoder<ReferenceProfile> {
     d.writeLong(p.positives());
     writeFloats(d, p.scoreBins().edges());
     writeLongs(d, p.scoreCounts());
+    writeFloats(d, p.scoreQuantiles());
     d.flush();
   }
 
   @Override
   public ReferenceProfile decode(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
-    int dim = d.readInt();
+    int first = d.readInt();
+    boolean format2 = first == FORMAT_2;
+    int dim = format2 ? d.readInt() : first;
     if (dim <= 0 || dim > MAX) {
       throw new IOException("corrupt ReferenceProfile: dim " + dim);
     }
@@ -56,7 +67,8 @@ public final class ReferenceProfileCoder extends AtomicCoder<ReferenceProfile> {
     long positives = d.readLong();
     QuantileBins sb = QuantileBins.ofEdges(readFloats(d));
     long[] sc = readLongs(d);
-    return new ReferenceProfile(bins, counts, quantiles, rows, labelled, positives, sb, sc);
+    float[] sq = format2 ? readFloats(d) : new float[0];
+    return new ReferenceProfile(bins, counts, quantiles, rows, labelled, positives, sb, sc, sq);
   }
 
   private static void writeFloats(DataOutputStream d, float[] a) throws IOException {

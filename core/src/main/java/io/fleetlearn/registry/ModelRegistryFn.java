@@ -300,7 +300,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                 o.windowStart(),
                 o.windowEnd(),
                 r.metrics(),
-                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample())));
+                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()));
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED)
             .reason(

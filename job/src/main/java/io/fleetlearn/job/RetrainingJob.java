@@ -164,7 +164,16 @@ public final class RetrainingJob {
                 o.getDecayTolerance(),
                 o.getPromotionFloor()))
         .stateRetention(Durations.parse(o.getStateRetention()))
-        .drift(new DriftThresholds(o.getPsiWarn(), o.getPsiDrift(), o.getMinDriftEvents()))
+        .drift(
+            DriftThresholds.builder()
+                .alphaWarn(o.getAlphaWarn())
+                .alphaDrift(o.getAlphaDrift())
+                .psiWarn(o.getPsiWarn())
+                .psiDrift(o.getPsiDrift())
+                .labelHWarn(o.getLabelHWarn())
+                .labelHDrift(o.getLabelHDrift())
+                .minEvents(o.getMinDriftEvents())
+                .build())
         .metrics(
             MetricsConfig.of(o.getMetricsEnabled(), o.getMetricsBindAddress(), o.getMetricsPorts()))
         .scoring(

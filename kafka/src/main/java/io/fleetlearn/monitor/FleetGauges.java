@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * only for the {@code worstMachines} worst machines (drifted first, then lowest champion AUC; see
  * {@link FleetState#compareWorse}) plus an explicit watch list; everything else only in fleet-wide
  * aggregates without a machine label. However large the fleet, the per-machine series number at
- * most {@code (worstMachines + watched) × (10 + features)}.
+ * most {@code (worstMachines + watched) × (11 + 2 × features)}.
  *
  * <p>{@link #refresh} runs on the thread that owns the state and copies what it exports into small
  * per-machine views; the scrape thread reads only those views (volatile fields), never the state. A
@@ -47,6 +47,8 @@ public final class FleetGauges {
   private final MultiGauge f1;
   private final MultiGauge maxPsi;
   private final MultiGauge featurePsi;
+  private final MultiGauge minPValue;
+  private final MultiGauge featurePValue;
   private final MultiGauge drifted;
   private final MultiGauge status;
   private final MultiGauge labelRate;
@@ -82,12 +84,26 @@ public final class FleetGauges {
             registry, "fleetlearn.machine.max.psi", null, "Largest feature PSI of the last window");
     featurePsi =
         multi(registry, "fleetlearn.machine.feature.psi", null, "Feature PSI of the last window");
+    minPValue =
+        multi(
+            registry,
+            "fleetlearn.machine.min.adjusted.p.value",
+            null,
+            "Smallest Holm-adjusted p-value of the last drift report's tests (DRIFT needs it at"
+                + " most --alphaDrift)");
+    featurePValue =
+        multi(
+            registry,
+            "fleetlearn.machine.feature.adjusted.p.value",
+            null,
+            "Holm-adjusted p-value of each feature's test in the last drift report");
     drifted =
         multi(
             registry,
             "fleetlearn.machine.drifted",
             null,
-            "1 if the last drift report said DRIFT, else 0");
+            "1 if the last drift report said DRIFT (a significant shift at least the drift floor),"
+                + " else 0");
     status =
         multi(
             registry,
@@ -224,6 +240,8 @@ public final class FleetGauges {
     List<MultiGauge.Row<?>> f1s = new ArrayList<>();
     List<MultiGauge.Row<?>> maxPsis = new ArrayList<>();
     List<MultiGauge.Row<?>> psis = new ArrayList<>();
+    List<MultiGauge.Row<?>> minPs = new ArrayList<>();
+    List<MultiGauge.Row<?>> pValues = new ArrayList<>();
     List<MultiGauge.Row<?>> drifts = new ArrayList<>();
     List<MultiGauge.Row<?>> statuses = new ArrayList<>();
     List<MultiGauge.Row<?>> labels = new ArrayList<>();
@@ -246,6 +264,14 @@ public final class FleetGauges {
             MultiGauge.Row.of(
                 t.and("feature", feature), v, m -> m.psi.getOrDefault(feature, Double.NaN)));
       }
+      if (!Double.isNaN(v.minPValue)) {
+        minPs.add(MultiGauge.Row.of(t, v, m -> m.minPValue));
+      }
+      for (String feature : v.pValue.keySet()) {
+        pValues.add(
+            MultiGauge.Row.of(
+                t.and("feature", feature), v, m -> m.pValue.getOrDefault(feature, Double.NaN)));
+      }
       if (v.status != null) {
         statuses.add(MultiGauge.Row.of(t.and("status", v.status), v, m -> 1));
       }
@@ -267,6 +293,8 @@ public final class FleetGauges {
     f1.register(f1s, false);
     maxPsi.register(maxPsis, false);
     featurePsi.register(psis, false);
+    minPValue.register(minPs, false);
+    featurePValue.register(pValues, false);
     drifted.register(drifts, false);
     status.register(statuses, false);
     labelRate.register(labels, false);
@@ -285,6 +313,7 @@ public final class FleetGauges {
     v.f1 = s.championF1(i);
     v.modelUntilMillis = s.modelTrainedUntilMillis(i);
     v.maxPsi = s.maxPsi(i);
+    v.minPValue = s.minAdjustedPValue(i);
     v.drifted = s.drifted(i);
     ModelUpdate.Status st = s.status(i);
     v.status = st == null ? null : st.name();
@@ -293,10 +322,16 @@ public final class FleetGauges {
     v.rank = rankValue;
     List<String> features = s.features(i);
     Map<String, Double> psi = new LinkedHashMap<>();
+    Map<String, Double> pValue = new LinkedHashMap<>();
     for (int f = 0; f < features.size(); f++) {
       psi.put(features.get(f), s.featurePsi(i, f));
+      double p = s.featureAdjustedPValue(i, f);
+      if (!Double.isNaN(p)) {
+        pValue.put(features.get(f), p);
+      }
     }
     v.psi = psi;
+    v.pValue = pValue;
     into.put(id, v);
   }
 
@@ -313,12 +348,14 @@ public final class FleetGauges {
     volatile double f1;
     volatile long modelUntilMillis;
     volatile double maxPsi;
+    volatile double minPValue;
     volatile boolean drifted;
     volatile String status;
     volatile double labelRate;
     volatile double referenceLabelRate;
     volatile int rank;
     volatile Map<String, Double> psi = Map.of();
+    volatile Map<String, Double> pValue = Map.of();
 
     MachineView(String machineId) {
       this.machineId = machineId;

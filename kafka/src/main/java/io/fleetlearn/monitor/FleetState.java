@@ -24,7 +24,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       time window the champion was trained on (its age);
  *   <li>from drift reports (only a report for the same or a later window replaces the current one,
  *       so a late pane of an old window does not roll the state back): drift status, drifted flag,
- *       per-feature PSI, largest PSI, window and reference label rates.
+ *       per-feature PSI and Holm-adjusted p-value, largest PSI, smallest adjusted p-value of the
+ *       report's tests, window and reference label rates.
  * </ul>
  */
 public final class FleetState {
@@ -44,9 +45,11 @@ public final class FleetState {
   private byte[] driftStatus = new byte[INITIAL_CAPACITY];
   private long[] driftWindowEnd = new long[INITIAL_CAPACITY];
   private double[] maxPsi = new double[INITIAL_CAPACITY];
+  private double[] minPValue = new double[INITIAL_CAPACITY];
   private double[] labelRate = new double[INITIAL_CAPACITY];
   private double[] referenceLabelRate = new double[INITIAL_CAPACITY];
   private double[][] featurePsi = new double[INITIAL_CAPACITY][];
+  private double[][] featurePValue = new double[INITIAL_CAPACITY][];
   private List<String>[] features = newListArray(INITIAL_CAPACITY);
 
   /** No value yet: a machine without a model has no version time, etc. */
@@ -93,12 +96,15 @@ public final class FleetState {
     if (psi.length == 0) {
       features[i] = List.of();
       featurePsi[i] = psi;
+      featurePValue[i] = psi;
       maxPsi[i] = Double.NaN;
     } else {
       features[i] = featureLists.computeIfAbsent(r.features(), List::copyOf);
       featurePsi[i] = psi;
+      featurePValue[i] = r.adjustedPValue();
       maxPsi[i] = r.maxPsi();
     }
+    minPValue[i] = r.minAdjustedPValue();
     labelRate[i] = r.windowLabelRate();
     referenceLabelRate[i] = r.referenceLabelRate();
   }
@@ -122,9 +128,11 @@ public final class FleetState {
     driftStatus[i] = -1;
     driftWindowEnd[i] = NONE;
     maxPsi[i] = Double.NaN;
+    minPValue[i] = Double.NaN;
     labelRate[i] = Double.NaN;
     referenceLabelRate[i] = Double.NaN;
     featurePsi[i] = new double[0];
+    featurePValue[i] = featurePsi[i];
     features[i] = List.of();
     return i;
   }
@@ -140,9 +148,11 @@ public final class FleetState {
     driftStatus = Arrays.copyOf(driftStatus, n);
     driftWindowEnd = Arrays.copyOf(driftWindowEnd, n);
     maxPsi = Arrays.copyOf(maxPsi, n);
+    minPValue = Arrays.copyOf(minPValue, n);
     labelRate = Arrays.copyOf(labelRate, n);
     referenceLabelRate = Arrays.copyOf(referenceLabelRate, n);
     featurePsi = Arrays.copyOf(featurePsi, n);
+    featurePValue = Arrays.copyOf(featurePValue, n);
     features = Arrays.copyOf(features, n);
   }
 
@@ -202,6 +212,14 @@ public final class FleetState {
     return maxPsi[check(i)];
   }
 
+  /**
+   * Smallest Holm-adjusted p-value of the latest report's tests (features, scores, label): its
+   * strongest evidence of a change. NaN without tests (no statistics, or a report from before).
+   */
+  public double minAdjustedPValue(int i) {
+    return minPValue[check(i)];
+  }
+
   /** Features of the latest report that carry a PSI (empty without statistics). */
   public List<String> features(int i) {
     return features[check(i)];
@@ -210,6 +228,11 @@ public final class FleetState {
   /** PSI of {@code features(i).get(f)}. */
   public double featurePsi(int i, int f) {
     return featurePsi[check(i)][f];
+  }
+
+  /** Holm-adjusted p-value of {@code features(i).get(f)}; NaN in a report from before tests. */
+  public double featureAdjustedPValue(int i, int f) {
+    return featurePValue[check(i)][f];
   }
 
   /** Defect rate of the latest window; NaN without labelled events. */

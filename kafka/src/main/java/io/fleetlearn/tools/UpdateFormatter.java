@@ -24,7 +24,11 @@ public final class UpdateFormatter {
 
   private UpdateFormatter() {}
 
-  /** One line for a drift report; the status in red for DRIFT when {@code color}. */
+  /**
+   * One line for a drift report; the status in red for DRIFT when {@code color}. Each drifted or
+   * warned feature with its PSI, KS and Holm-adjusted p-value, then the scores' PSI (and p-value
+   * when their test made a WARN or DRIFT) and the defect rates when their test did.
+   */
   public static String format(DriftReport r, boolean color) {
     StringBuilder b = new StringBuilder(200);
     String status = String.format(Locale.ROOT, "%-8s", r.status());
@@ -40,19 +44,44 @@ public final class UpdateFormatter {
     List<String> f = r.features();
     double[] psi = r.psi();
     double[] ks = r.ks();
+    double[] p = r.adjustedPValue();
     for (int j = 0; j < psi.length; j++) {
       if (r.driftedFeatures().contains(f.get(j)) || r.warnFeatures().contains(f.get(j))) {
         b.append(String.format(Locale.ROOT, "  %s PSI %.2f KS %.2f", f.get(j), psi[j], ks[j]));
+        if (!Double.isNaN(p[j])) {
+          b.append(" p ").append(pValue(p[j]));
+        }
       }
     }
     if (!Double.isNaN(r.predictionPsi())) {
       b.append(String.format(Locale.ROOT, "  prediction PSI %.2f", r.predictionPsi()));
+      DriftReport.PredictionTest t = r.predictionTest();
+      if (t != null && t.verdict() != DriftReport.Verdict.STABLE) {
+        b.append(" p ").append(pValue(t.adjustedPValue()));
+      }
+    }
+    DriftReport.LabelTest label = r.labelTest();
+    if (label != null && label.verdict() != DriftReport.Verdict.STABLE) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  defect rate %.1f%% -> %.1f%% p %s",
+              100 * r.referenceLabelRate(),
+              100 * r.windowLabelRate(),
+              pValue(label.adjustedPValue())));
     }
     if (r.championOnWindow() != null) {
       b.append(
           String.format(Locale.ROOT, "  champion AUC on window %.3f", r.championOnWindow().auc()));
     }
     return b.toString();
+  }
+
+  /** A p-value with three decimals down to 0.001, in scientific notation (one digit) below. */
+  static String pValue(double p) {
+    return p >= 0.001
+        ? String.format(Locale.ROOT, "%.3f", p)
+        : String.format(Locale.ROOT, "%.0e", p);
   }
 
   /** One line for a defect alert: machine, model that scored, probability and event time. */

@@ -124,7 +124,7 @@ class ContractSchemaTest {
     WindowSample now = sample(2, 2);
     TrainingResult t = new XgbTrainer(TrainingParams.defaults()).train(ref);
     float[] scores = new float[ref.size()];
-    ReferenceProfile profile = ReferenceProfile.of(ref, scores);
+    ReferenceProfile profile = ReferenceProfile.of(ref, scores, t.holdoutIndex());
     DriftDetector d =
         new DriftDetector(FeatureSchema.defaults().names(), DriftThresholds.defaults());
     DriftReport drifted =
@@ -138,7 +138,14 @@ class ContractSchemaTest {
     for (DriftReport r : List.of(drifted, none)) {
       assertEquals(
           List.of(), JsonSchemaCheck.problems(schema, JSON.readTree(r.toJson())), r.toString());
+      assertEquals(r, DriftReport.fromJson(r.toJson()));
     }
+    JsonNode json = JSON.readTree(drifted.toJson());
+    assertTrue(json.at("/features/vibration/adjustedPValue").asDouble() < 0.001, json.toString());
+    assertEquals("holm", json.at("/decision/correction").asText());
+    assertEquals(now.size(), json.at("/decision/n").asLong());
+    assertEquals(ref.size(), json.at("/decision/m").asLong());
+    assertEquals("STABLE", json.at("/label/verdict").asText(), json.toString());
   }
 
   @Test

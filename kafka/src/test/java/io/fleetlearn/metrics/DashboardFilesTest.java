@@ -120,7 +120,12 @@ class DashboardFilesTest {
         "a machine_id variable filled from label_values(...)");
     Set<String> machineTitles = titles(machine);
     for (String t :
-        List.of("Version history", "Champion AUC and F1", "PSI per feature", "Label rate")) {
+        List.of(
+            "Version history",
+            "Champion AUC and F1",
+            "PSI per feature",
+            "Evidence per feature",
+            "Label rate")) {
       assertTrue(machineTitles.contains(t), "drill-down has \"" + t + "\": " + machineTitles);
     }
     for (DashboardModel.Query q : DashboardModel.queries(machine)) {
@@ -188,7 +193,8 @@ class DashboardFilesTest {
         DriftReport.fromJson(
             ("{\"machineId\":\"m1\",\"window\":{\"start\":\"2026-01-01T00:00:00Z\","
                     + "\"end\":\"2026-01-01T00:05:00Z\"},\"status\":\"DRIFT\","
-                    + "\"features\":{\"vibration\":{\"psi\":0.3}},"
+                    + "\"features\":{\"vibration\":{\"psi\":0.3,\"statistic\":40.0,\"df\":9,"
+                    + "\"pValue\":2.0E-5,\"adjustedPValue\":1.0E-4}},"
                     + "\"label\":{\"windowRate\":0.1,\"referenceRate\":0.05}}")
                 .getBytes(StandardCharsets.UTF_8)));
     new FleetGauges(monitor, 20, Set.of(), System::currentTimeMillis).refresh(s);

@@ -49,6 +49,11 @@ class FleetGaugesTest {
                   "vibration", drift ? 0.3 + r.nextDouble() : 0.02,
                   "pressure", 0.03,
                   "current", 0.04),
+              Map.of(
+                  "temperature", 0.9,
+                  "vibration", drift ? 1e-9 : 0.5,
+                  "pressure", 0.8,
+                  "current", 0.7),
               0.1,
               0.08));
     }
@@ -78,10 +83,11 @@ class FleetGaugesTest {
         assertEquals(0, Integer.parseInt(id.substring(6)) % 50, id + " is a drifting machine");
       }
     }
-    // 10 series per machine (version, age, AUC, F1, max PSI, drifted, status, two label rates,
-    // rank for the ranked ones) + 4 feature PSIs: bounded by the guard, not by the fleet.
-    assertTrue(perMachineSeries <= 21 * (10 + 4), perMachineSeries + " per-machine series");
-    assertEquals(20 * 14 + 13, perMachineSeries, "exact count");
+    // 11 series per machine (version, age, AUC, F1, max PSI, smallest adjusted p-value,
+    // drifted, status, two label rates, rank for the ranked ones) + 4 feature PSIs + 4 feature
+    // p-values: bounded by the guard, not by the fleet.
+    assertTrue(perMachineSeries <= 21 * (11 + 2 * 4), perMachineSeries + " per-machine series");
+    assertEquals(20 * 19 + 18, perMachineSeries, "exact count");
     int fleetSeries = 0;
     for (Matcher f = FLEET_SERIES.matcher(text); f.find(); ) {
       fleetSeries++;
@@ -105,6 +111,7 @@ class FleetGaugesTest {
             9,
             DriftReport.Status.DRIFT,
             Map.of("vibration", 0.31, "current", 0.02),
+            Map.of("vibration", 2e-5, "current", 0.75),
             0.09,
             0.03));
     s.apply(update("m2", 1, ModelUpdate.Status.PROMOTED, metrics(0.99, 0.9), null, 8, 8));
@@ -120,6 +127,13 @@ class FleetGaugesTest {
     assertTrue(
         text.contains(
             "fleetlearn_machine_feature_psi{feature=\"vibration\",machine_id=\"m1\"} 0.31"),
+        text);
+    assertTrue(
+        text.contains("fleetlearn_machine_min_adjusted_p_value{machine_id=\"m1\"} 2.0E-5"), text);
+    assertTrue(
+        text.contains(
+            "fleetlearn_machine_feature_adjusted_p_value{feature=\"current\",machine_id=\"m1\"}"
+                + " 0.75"),
         text);
     assertTrue(
         text.contains("fleetlearn_machine_status{machine_id=\"m1\",status=\"PROMOTED\"} 1.0"),

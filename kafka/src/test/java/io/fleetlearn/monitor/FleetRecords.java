@@ -46,12 +46,24 @@ final class FleetRecords {
     return b.build();
   }
 
-  /** Window {@code w}'s drift report with these PSIs (none: no statistics). */
+  /** Window {@code w}'s drift report with these PSIs (none: no statistics), as before tests. */
   static DriftReport report(
       String machine,
       int w,
       DriftReport.Status status,
       Map<String, Double> psi,
+      double windowRate,
+      double referenceRate) {
+    return report(machine, w, status, psi, Map.of(), windowRate, referenceRate);
+  }
+
+  /** The same with the features' adjusted p-values (a feature without one has no test). */
+  static DriftReport report(
+      String machine,
+      int w,
+      DriftReport.Status status,
+      Map<String, Double> psi,
+      Map<String, Double> adjustedP,
       double windowRate,
       double referenceRate) {
     // Plain concatenation: the guard test builds 10,000 of these.
@@ -75,7 +87,15 @@ final class FleetRecords {
           .append(e.getKey())
           .append("\":{\"psi\":")
           .append(e.getValue())
-          .append(",\"ks\":0.1,\"js\":0.1}");
+          .append(",\"ks\":0.1,\"js\":0.1");
+      Double p = adjustedP.get(e.getKey());
+      if (p != null) {
+        j.append(",\"statistic\":10.0,\"df\":9,\"pValue\":")
+            .append(p / 4)
+            .append(",\"adjustedPValue\":")
+            .append(p);
+      }
+      j.append('}');
       sep = ",";
     }
     j.append("},\"label\":{\"windowRate\":").append(windowRate);

@@ -63,20 +63,32 @@ class FleetStateTest {
             4,
             DriftReport.Status.DRIFT,
             Map.of("vibration", 0.4, "temperature", 0.01),
+            Map.of("vibration", 3e-7, "temperature", 0.6),
             0.2,
             0.05));
-    s.apply(report("m1", 3, DriftReport.Status.STABLE, Map.of("vibration", 0.02), 0.05, 0.05));
+    s.apply(
+        report(
+            "m1",
+            3,
+            DriftReport.Status.STABLE,
+            Map.of("vibration", 0.02),
+            Map.of("vibration", 0.9),
+            0.05,
+            0.05));
     int i = s.indexOf("m1");
     assertTrue(s.drifted(i));
     assertEquals(0.4, s.maxPsi(i));
+    assertEquals(3e-7, s.minAdjustedPValue(i));
     assertEquals(Set.of("vibration", "temperature"), Set.copyOf(s.features(i)));
     assertEquals(0.4, s.featurePsi(i, s.features(i).indexOf("vibration")));
+    assertEquals(0.6, s.featureAdjustedPValue(i, s.features(i).indexOf("temperature")));
     assertEquals(0.2, s.labelRate(i));
     assertEquals(0.05, s.referenceLabelRate(i));
     // The next window without statistics: no PSI, not drifted.
     s.apply(report("m1", 5, DriftReport.Status.INSUFFICIENT_DATA, Map.of(), 0.1, Double.NaN));
     assertFalse(s.drifted(i));
     assertTrue(Double.isNaN(s.maxPsi(i)));
+    assertTrue(Double.isNaN(s.minAdjustedPValue(i)));
     assertEquals(List.of(), s.features(i));
     assertEquals(DriftReport.Status.INSUFFICIENT_DATA, s.driftStatus(i));
     assertNull(s.status(i), "no model update yet");

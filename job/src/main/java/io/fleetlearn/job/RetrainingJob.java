@@ -14,6 +14,7 @@ import io.fleetlearn.io.KafkaSinks;
 import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.job.options.RetrainingOptions;
 import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.pipeline.FailOnce;
 import io.fleetlearn.pipeline.FailOnceFn;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
@@ -214,6 +215,12 @@ public final class RetrainingJob {
         o.getExactlyOnce()
             ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())
             : Delivery.atLeastOnce();
+    if (o.getExactlyOnce() && o.getFailOnceAfterCommits() > 0) {
+      // A fault drill (off by default): fail once between a sink's commit and the next checkpoint.
+      delivery =
+          delivery.failingOnceAfterCommits(
+              new FailOnce(o.getFailOnceAfterCommits(), o.getFailOnceMarker(), "commits"));
+    }
     Pipeline p = Pipeline.create(o);
     PCollectionTuple out =
         p.apply(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.TopicAdmin;
@@ -203,6 +204,63 @@ class FaultToleranceIT {
         assertEquals(21, all.size(), "3 machines x 7 windows, each exactly once: " + all);
         assertExactlyOncePerWindowWithContiguousVersions(all, 7);
         assertChampionsCarriedForward(all);
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
+  /**
+   * The exactly-once sinks' replay path, with two shards per topic: the job fails right after a
+   * sink's first commit, before the checkpoint that follows it completes. Flink restores the
+   * checkpoint before the commit and hands the committed records over again; the sink skips them
+   * (and logs "skipped N record(s) an earlier attempt had committed"), so every (machine, window)
+   * still has exactly one model update and one drift report, read with read_committed. Without the
+   * skip, the records of that commit appear twice.
+   */
+  @Test
+  void aSinkThatFailsRightAfterItsCommitSkipsTheReplayedRecordsWithTwoShards() throws Exception {
+    String prefix = "commit-";
+    Path marker = dir.resolve("failed-after-commit");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      TopicAdmin.createTopics(
+          broker.adminProperties(),
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(24).build());
+      produce(broker, prefix + "events", sim, 0, 4);
+      PipelineResult job =
+          startJob(
+              broker,
+              prefix,
+              "--sinkShards=2",
+              "--failOnceAfterCommits=1",
+              "--failOnceMarker=" + marker,
+              "--numberOfExecutionRetries=2",
+              "--executionRetryDelay=2000");
+      try {
+        // windows 0..2 close (window 3 holds the watermark's latest events)
+        assertEquals(9, read(broker, prefix + "updates", 9, Duration.ofMinutes(3)).size());
+        assertTrue(java.nio.file.Files.exists(marker), "the sink failed once after a commit");
+        produce(broker, prefix + "events", sim, 4, 8);
+        // windows 3..6 close
+        read(broker, prefix + "updates", 21, Duration.ofMinutes(3));
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        assertEquals(21, all.size(), "3 machines x 7 windows, each exactly once: " + all);
+        assertExactlyOncePerWindowWithContiguousVersions(all, 7);
+        List<String> reports = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+            KafkaTestSupport.readUntil(
+                broker.bootstrapServers(), prefix + "drift", Duration.ofSeconds(10), l -> false)) {
+          DriftReport d = DriftReport.fromJson(r.value());
+          reports.add(d.machineId() + "@" + d.windowStart());
+        }
+        assertEquals(21, reports.size(), "one drift report per machine and window: " + reports);
+        assertEquals(21, reports.stream().distinct().count(), "no duplicate: " + reports);
       } finally {
         job.cancel();
       }

@@ -132,8 +132,12 @@ public final class KafkaSinks {
       KafkaClientConfig kafka, String topic, Delivery delivery) {
     Map<String, String> producer = strings(transactionalProducerConfig(kafka));
     producer.put("bootstrap.servers", kafka.bootstrapServers());
-    return TransactionalKafkaWrite.to(
-        topic, delivery.shards(), delivery.sinkGroup(topic), producer, strings(kafka.asMap()));
+    TransactionalKafkaWrite write =
+        TransactionalKafkaWrite.to(
+            topic, delivery.shards(), delivery.sinkGroup(topic), producer, strings(kafka.asMap()));
+    return delivery.commitDrill() == null
+        ? write
+        : write.failingOnceAfterCommits(delivery.commitDrill());
   }
 
   private static Map<String, String> strings(Map<String, Object> config) {

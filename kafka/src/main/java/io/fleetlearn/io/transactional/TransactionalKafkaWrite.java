@@ -1,5 +1,6 @@
 package io.fleetlearn.io.transactional;
 
+import io.fleetlearn.pipeline.FailOnce;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -14,6 +15,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Exactly-once Kafka sink for keyed records ({@code KV<key, value>}), for runners that checkpoint
@@ -42,9 +44,15 @@ public final class TransactionalKafkaWrite
   private final String sinkGroup;
   private final ShardClients clients;
   private final String generation;
+  private final @Nullable FailOnce commitDrill;
 
   private TransactionalKafkaWrite(
-      String topic, int shards, String sinkGroup, ShardClients clients) {
+      String topic,
+      int shards,
+      String sinkGroup,
+      ShardClients clients,
+      String generation,
+      @Nullable FailOnce commitDrill) {
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be >= 1");
     }
@@ -52,8 +60,25 @@ public final class TransactionalKafkaWrite
     this.shards = shards;
     this.sinkGroup = sinkGroup;
     this.clients = clients;
-    // One per built pipeline: the same through a job's failovers, new for every submission.
-    this.generation = UUID.randomUUID().toString();
+    this.generation = generation;
+    this.commitDrill = commitDrill;
+  }
+
+  private TransactionalKafkaWrite(
+      String topic, int shards, String sinkGroup, ShardClients clients) {
+    // One generation per built pipeline: the same through a job's failovers, new for every
+    // submission.
+    this(topic, shards, sinkGroup, clients, UUID.randomUUID().toString(), null);
+  }
+
+  /**
+   * A fault drill: the sink throws once right after the {@code drill}'s n-th committed transaction
+   * in this JVM, before the checkpoint that holds the state after the commit completes. The job
+   * restores the previous checkpoint and hands the committed records over again; they must be
+   * skipped.
+   */
+  public TransactionalKafkaWrite failingOnceAfterCommits(FailOnce drill) {
+    return new TransactionalKafkaWrite(topic, shards, sinkGroup, clients, generation, drill);
   }
 
   /**
@@ -88,7 +113,8 @@ public final class TransactionalKafkaWrite
         .apply("AssignSequenceNumbers", ParDo.of(new SequenceRecordsFn(generation)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SequencedRecord.Coder.of()))
         .apply(
-            "WriteInTransactions", ParDo.of(new WriteInTransactionsFn(topic, sinkGroup, clients)));
+            "WriteInTransactions",
+            ParDo.of(new WriteInTransactionsFn(topic, sinkGroup, clients, commitDrill)));
     return PDone.in(in.getPipeline());
   }
 

@@ -1,5 +1,6 @@
 package io.fleetlearn.io.transactional;
 
+import io.fleetlearn.pipeline.FailOnce;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
   private final String topic;
   private final String sinkGroup;
   private final ShardClients clients;
+  private final @Nullable FailOnce commitDrill;
 
   private final Counter written = Metrics.counter("fleetlearn_sink", "records_written");
   private final Counter skipped = Metrics.counter("fleetlearn_sink", "records_already_committed");
@@ -68,9 +71,16 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
   private transient Map<Integer, ShardWriter> writers;
 
   WriteInTransactionsFn(String topic, String sinkGroup, ShardClients clients) {
+    this(topic, sinkGroup, clients, null);
+  }
+
+  /** With a fault drill that fails once right after a commit ({@code null}: none). */
+  WriteInTransactionsFn(
+      String topic, String sinkGroup, ShardClients clients, @Nullable FailOnce commitDrill) {
     this.topic = topic;
     this.sinkGroup = sinkGroup;
     this.clients = clients;
+    this.commitDrill = commitDrill;
   }
 
   @Setup
@@ -224,6 +234,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
     } catch (RuntimeException e) {
       closeAll();
       throw e;
+    }
+    if (commitDrill != null) {
+      // The records and the progress are in Kafka; the checkpoint with this state is not.
+      commitDrill.countAndFailIfDue();
     }
   }
 

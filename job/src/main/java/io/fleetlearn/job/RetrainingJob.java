@@ -207,20 +207,34 @@ public final class RetrainingJob {
     return KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
   }
 
-  /** The whole job: read, retrain, publish. */
-  public static Pipeline build(RetrainingOptions o) throws IOException {
-    KafkaClientConfig kafka = kafka(o);
-    RetrainingConfig config = config(o).withSeeds(seeds(o, kafka));
-    Delivery delivery =
-        o.getExactlyOnce()
-            ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())
-            : Delivery.atLeastOnce();
-    if (o.getExactlyOnce() && o.getFailOnceAfterCommits() > 0) {
+  /**
+   * The deployment's name in the exactly-once sinks' transactional ids and progress groups: {@code
+   * --deploymentId}, or the consumer group when it is not given.
+   */
+  public static String deploymentId(RetrainingOptions o) {
+    return o.getDeploymentId().isEmpty() ? o.getConsumerGroup() : o.getDeploymentId();
+  }
+
+  /** How the model updates and drift reports are published. */
+  public static Delivery delivery(RetrainingOptions o) {
+    if (!o.getExactlyOnce()) {
+      return Delivery.atLeastOnce();
+    }
+    Delivery delivery = Delivery.exactlyOnce(o.getSinkShards(), deploymentId(o));
+    if (o.getFailOnceAfterCommits() > 0) {
       // A fault drill (off by default): fail once between a sink's commit and the next checkpoint.
       delivery =
           delivery.failingOnceAfterCommits(
               new FailOnce(o.getFailOnceAfterCommits(), o.getFailOnceMarker(), "commits"));
     }
+    return delivery;
+  }
+
+  /** The whole job: read, retrain, publish. */
+  public static Pipeline build(RetrainingOptions o) throws IOException {
+    KafkaClientConfig kafka = kafka(o);
+    RetrainingConfig config = config(o).withSeeds(seeds(o, kafka));
+    Delivery delivery = delivery(o);
     Pipeline p = Pipeline.create(o);
     PCollectionTuple out =
         p.apply(

@@ -76,6 +76,18 @@ public interface KafkaOptions extends PipelineOptions {
   void setExactlyOnce(boolean value);
 
   @Description(
+      "Names this deployment in the exactly-once sinks' transactional ids"
+          + " (<deploymentId>-<topic>-<shard>) and progress groups (<deploymentId>-<topic>). Keep it"
+          + " across restarts and upgrades of one deployment, so that a restarted job fences what"
+          + " its predecessor may have left running; give two deployments that run at the same"
+          + " time (blue/green) different ones: a job that finds its ids in use by an older job"
+          + " stops with a message. Empty: the value of --consumerGroup.")
+  @Default.String("")
+  String getDeploymentId();
+
+  void setDeploymentId(String value);
+
+  @Description(
       "Transactional writers per output topic when --exactlyOnce is on (a machine's records always"
           + " go through the same one). At most the topic's partition count.")
   @Default.Integer(1)

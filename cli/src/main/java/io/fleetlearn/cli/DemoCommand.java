@@ -10,13 +10,7 @@ import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.io.TopicSpec;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
 import io.fleetlearn.job.RetrainingJob;
-import io.fleetlearn.job.options.DriftOptions;
-import io.fleetlearn.job.options.EventOptions;
-import io.fleetlearn.job.options.MetricsOptions;
-import io.fleetlearn.job.options.ModelParamsOptions;
-import io.fleetlearn.job.options.ScoringOptions;
-import io.fleetlearn.job.options.TrainingOptions;
-import io.fleetlearn.job.options.WindowingOptions;
+import io.fleetlearn.job.RunCommand;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import io.fleetlearn.monitor.FleetMonitor;
@@ -30,7 +24,6 @@ import io.fleetlearn.tools.SimulatorFactory;
 import io.fleetlearn.tools.SimulatorRunner;
 import io.fleetlearn.tools.Topics;
 import io.fleetlearn.tools.UpdateFormatter;
-import io.fleetlearn.tools.options.KafkaOptions;
 import io.fleetlearn.tools.options.MonitorOptions;
 import io.fleetlearn.tools.options.SimulatorOptions;
 import java.io.IOException;
@@ -38,6 +31,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -92,19 +86,10 @@ public final class DemoCommand extends Command {
 
   @Override
   public List<Class<? extends PipelineOptions>> options() {
-    return List.of(
-        DemoOptions.class,
-        SimulatorOptions.class,
-        MonitorOptions.class,
-        KafkaOptions.class,
-        WindowingOptions.class,
-        TrainingOptions.class,
-        ModelParamsOptions.class,
-        DriftOptions.class,
-        EventOptions.class,
-        ScoringOptions.class,
-        MetricsOptions.class,
-        FlinkPipelineOptions.class);
+    List<Class<? extends PipelineOptions>> all =
+        new ArrayList<>(List.of(DemoOptions.class, SimulatorOptions.class, MonitorOptions.class));
+    all.addAll(RunCommand.PIPELINE_OPTIONS);
+    return all;
   }
 
   @Override

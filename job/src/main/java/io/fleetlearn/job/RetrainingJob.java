@@ -2,7 +2,6 @@ package io.fleetlearn.job;
 
 import io.fleetlearn.command.Command;
 import io.fleetlearn.command.Durations;
-import io.fleetlearn.command.OptionsFile;
 import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
@@ -24,10 +23,7 @@ import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.TrainingParams;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -74,16 +70,10 @@ public final class RetrainingJob {
    * where unset, then {@link #configure}d. For tests and benchmarks that build the job directly.
    */
   public static <T extends RetrainingOptions> T parseOptions(String[] commandLine, Class<T> type) {
-    List<String> args = new ArrayList<>(Arrays.asList(OptionsFile.expand(commandLine)));
-    String[] given = args.toArray(new String[0]);
-    DEFAULTS.forEach(
-        (name, value) -> {
-          if (!Command.hasFlag(given, name)) {
-            args.add("--" + name + "=" + value);
-          }
-        });
     return configure(
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().as(type));
+        PipelineOptionsFactory.fromArgs(Command.withDefaults(commandLine, DEFAULTS))
+            .withValidation()
+            .as(type));
   }
 
   /**

@@ -1,0 +1,127 @@
+package io.fleetlearn.training;
+
+import java.util.Arrays;
+
+/**
+ * Chooses an alert threshold from a model's scores of labelled validation rows ({@link
+ * ThresholdObjective}). Every distinct score is a candidate cut ("alert when score ≥ s"); the
+ * threshold returned for the best cut is the midpoint between its score and the next lower distinct
+ * score, so that it classifies the validation rows as the cut does while leaving the same margin on
+ * both sides. Among cuts that are equally good the higher threshold (fewer alerts) wins. O(n log
+ * n), one primitive sort.
+ *
+ * <p>With fewer than {@link #MIN_PER_CLASS} validation rows of either class no threshold is chosen
+ * ({@code NaN}): the caller falls back (to the fleet model's threshold or the configured one).
+ */
+public final class ThresholdChoice {
+  /** Fewest validation rows of each class a threshold is chosen from. */
+  public static final int MIN_PER_CLASS = 3;
+
+  private ThresholdChoice() {}
+
+  /**
+   * The threshold for the first {@code n} scores and 0/1 labels, or NaN when either class has fewer
+   * than {@link #MIN_PER_CLASS} rows or the objective is {@link ThresholdObjective#FIXED}.
+   *
+   * @param targetPrecision the precision {@link ThresholdObjective#PRECISION} must reach
+   * @param missedDefectCost the cost of a missed defect in false alarms, for {@link
+   *     ThresholdObjective#COST}
+   */
+  public static double choose(
+      float[] scores,
+      byte[] labels,
+      int n,
+      ThresholdObjective objective,
+      double targetPrecision,
+      double missedDefectCost) {
+    if (objective == ThresholdObjective.FIXED) {
+      return Double.NaN;
+    }
+    long positives = 0;
+    for (int i = 0; i < n; i++) {
+      positives += labels[i];
+    }
+    long negatives = n - positives;
+    if (positives < MIN_PER_CLASS || negatives < MIN_PER_CLASS) {
+      return Double.NaN;
+    }
+    // Descending by score: sort ascending keys and walk them from the end.
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = ((long) sortableBits(scores[i]) << 32) | labels[i];
+    }
+    Arrays.sort(keys);
+    double bestValue = Double.NEGATIVE_INFINITY;
+    int bestEnd = -1; // index in keys of the lowest row of the best cut's group; n = no alerts
+    double bestF1 = -1;
+    int bestF1End = -1;
+    long tp = 0;
+    long fp = 0;
+    if (objective == ThresholdObjective.COST) {
+      bestValue = -missedDefectCost * positives; // alert on nothing: every defect missed
+      bestEnd = n;
+    }
+    int i = n - 1;
+    while (i >= 0) {
+      long score = keys[i] >> 32;
+      while (i >= 0 && (keys[i] >> 32) == score) {
+        if ((keys[i] & 1L) == 1L) {
+          tp++;
+        } else {
+          fp++;
+        }
+        i--;
+      }
+      int end = i + 1;
+      long fn = positives - tp;
+      double f1 = (2.0 * tp) / (2.0 * tp + fp + fn);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestF1End = end;
+      }
+      double value =
+          switch (objective) {
+            case F1 -> f1;
+            case PRECISION ->
+                // Recall among cuts that reach the target; the others rank below every such cut.
+                (double) tp / (tp + fp) >= targetPrecision ? (double) tp / positives : -1;
+            case COST -> -(missedDefectCost * fn + fp);
+            default -> throw new IllegalStateException(objective.name());
+          };
+      if (value > bestValue) {
+        bestValue = value;
+        bestEnd = end;
+      }
+    }
+    if (objective == ThresholdObjective.PRECISION && bestValue < 0) {
+      bestEnd = bestF1End; // the target is out of reach on this data
+    }
+    return thresholdAt(keys, bestEnd);
+  }
+
+  /** The midpoint between the score of keys[end] and the next lower distinct score. */
+  private static double thresholdAt(long[] keys, int end) {
+    if (end >= keys.length) {
+      // No alerts at all: just above the highest score.
+      return Math.min(1.0, Math.nextUp((double) score(keys[keys.length - 1])));
+    }
+    float at = score(keys[end]);
+    if (end == 0) {
+      return at;
+    }
+    float below = score(keys[end - 1]);
+    double mid = ((double) at + below) / 2;
+    // Rounding could put the midpoint on the lower score; the cut must still exclude it.
+    return mid > below ? mid : at;
+  }
+
+  private static float score(long key) {
+    int bits = (int) (key >> 32);
+    return Float.intBitsToFloat(bits ^ ((bits >> 31) & 0x7fffffff));
+  }
+
+  private static int sortableBits(float s) {
+    int bits = Float.floatToRawIntBits(s + 0.0f);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+}

@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.BatchTrainOptions;
+import io.fleetlearn.app.options.ModelParamsOptions;
 import io.fleetlearn.batch.BatchTrainingConfig;
 import io.fleetlearn.batch.LabelMapping;
 import io.fleetlearn.batch.MissingValues;
@@ -76,7 +77,7 @@ public final class BatchTrainingJob {
                 o.getFormat(), o.getInput(), o.getDelimiter(), o.getQuote(), o.getColumnNames()))
         .schema(schema)
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

@@ -1,6 +1,7 @@
 package io.fleetlearn.app;
 
 import io.fleetlearn.app.options.Durations;
+import io.fleetlearn.app.options.ModelParamsOptions;
 import io.fleetlearn.app.options.OptionsFile;
 import io.fleetlearn.app.options.RetrainingOptions;
 import io.fleetlearn.drift.DriftThresholds;
@@ -140,7 +141,7 @@ public final class RetrainingJob {
         .lateFiringDelay(Durations.parse(o.getLateFiringDelay()))
         .reservoirCapacity(o.getReservoirCapacity())
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

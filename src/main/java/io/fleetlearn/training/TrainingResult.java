@@ -40,7 +40,9 @@ public final class TrainingResult {
       Objects.requireNonNull(kind);
       Objects.requireNonNull(thresholdSource);
       Objects.requireNonNull(reason);
-      validationAuc = Collections.unmodifiableMap(new EnumMap<>(validationAuc));
+      EnumMap<ModelKind, Double> aucs = new EnumMap<>(ModelKind.class);
+      aucs.putAll(validationAuc);
+      validationAuc = Collections.unmodifiableMap(aucs);
       if (!(threshold >= 0 && threshold <= 1)) {
         throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
       }

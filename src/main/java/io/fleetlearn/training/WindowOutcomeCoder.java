@@ -6,8 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.EnumMap;
-import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -54,7 +52,7 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
           d.writeFloat(f);
         }
       }
-      writeSelection(r.selection(), d);
+      SelectionCoding.write(r.selection(), d);
     } else {
       d.writeUTF(r.reason());
     }
@@ -96,57 +94,11 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
           scores[i] = d.readFloat();
         }
       }
-      r = TrainingResult.trained(model, m, trainRows, h, millis, scores, readSelection(d));
+      r = TrainingResult.trained(model, m, trainRows, h, millis, scores, SelectionCoding.read(d));
     } else {
       r = TrainingResult.skipped(d.readUTF());
     }
     return new WindowOutcome(id, start, end, pane, late, sample, r);
-  }
-
-  private static final ModelKind[] KINDS = ModelKind.values();
-
-  static void writeSelection(TrainingResult.Selection s, DataOutputStream d) throws IOException {
-    d.writeByte(s.kind().ordinal());
-    d.writeDouble(s.threshold());
-    d.writeUTF(s.thresholdSource());
-    d.writeUTF(s.reason());
-    d.writeLong(s.fleetVersion());
-    d.writeBoolean(s.fleetMetrics() != null);
-    if (s.fleetMetrics() != null) {
-      MetricsCoding.write(s.fleetMetrics(), d);
-    }
-    d.writeInt(s.validationRows());
-    d.writeInt(s.validationPositives());
-    d.writeByte(s.validationAuc().size());
-    for (Map.Entry<ModelKind, Double> e : s.validationAuc().entrySet()) {
-      d.writeByte(e.getKey().ordinal());
-      d.writeDouble(e.getValue());
-    }
-  }
-
-  static TrainingResult.Selection readSelection(DataInputStream d) throws IOException {
-    ModelKind kind = kind(d.readUnsignedByte());
-    double threshold = d.readDouble();
-    String thresholdSource = d.readUTF();
-    String reason = d.readUTF();
-    long fleetVersion = d.readLong();
-    ClassificationMetrics fleet = d.readBoolean() ? MetricsCoding.read(d) : null;
-    int rows = d.readInt();
-    int positives = d.readInt();
-    int k = d.readUnsignedByte();
-    Map<ModelKind, Double> aucs = new EnumMap<>(ModelKind.class);
-    for (int i = 0; i < k; i++) {
-      aucs.put(kind(d.readUnsignedByte()), d.readDouble());
-    }
-    return new TrainingResult.Selection(
-        kind, threshold, thresholdSource, reason, fleetVersion, fleet, rows, positives, aucs);
-  }
-
-  private static ModelKind kind(int ordinal) throws IOException {
-    if (ordinal >= KINDS.length) {
-      throw new IOException("corrupt WindowOutcome: model kind " + ordinal);
-    }
-    return KINDS[ordinal];
   }
 
   @Override

@@ -53,8 +53,6 @@ public final class ThresholdChoice {
     Arrays.sort(keys);
     double bestValue = Double.NEGATIVE_INFINITY;
     int bestEnd = -1; // index in keys of the lowest row of the best cut's group; n = no alerts
-    double bestF1 = -1;
-    int bestF1End = -1;
     long tp = 0;
     long fp = 0;
     if (objective == ThresholdObjective.COST) {
@@ -75,16 +73,16 @@ public final class ThresholdChoice {
       int end = i + 1;
       long fn = positives - tp;
       double f1 = (2.0 * tp) / (2.0 * tp + fp + fn);
-      if (f1 > bestF1) {
-        bestF1 = f1;
-        bestF1End = end;
-      }
       double value =
           switch (objective) {
             case F1 -> f1;
-            case PRECISION ->
-                // Recall among cuts that reach the target; the others rank below every such cut.
-                (double) tp / (tp + fp) >= targetPrecision ? (double) tp / positives : -1;
+            case PRECISION -> {
+              // Recall among cuts whose precision reaches the target even at the lower end of
+              // its confidence interval (a few validation defects make the plain ratio too
+              // hopeful); the others rank below every such cut, by that lower bound.
+              double lower = wilsonLower(tp, tp + fp);
+              yield lower >= targetPrecision ? 1 + (double) tp / positives : lower;
+            }
             case COST -> -(missedDefectCost * fn + fp);
             default -> throw new IllegalStateException(objective.name());
           };
@@ -93,10 +91,22 @@ public final class ThresholdChoice {
         bestEnd = end;
       }
     }
-    if (objective == ThresholdObjective.PRECISION && bestValue < 0) {
-      bestEnd = bestF1End; // the target is out of reach on this data
-    }
     return thresholdAt(keys, bestEnd);
+  }
+
+  /** z of a one-sided 80% confidence bound. */
+  private static final double Z = 0.8416;
+
+  /** Lower Wilson score bound of a proportion of {@code k} in {@code n}. */
+  static double wilsonLower(long k, long n) {
+    if (n == 0) {
+      return 0;
+    }
+    double p = (double) k / n;
+    double z2 = Z * Z;
+    double centre = p + z2 / (2 * n);
+    double spread = Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+    return Math.max(0, (centre - spread) / (1 + z2 / n));
   }
 
   /** The midpoint between the score of keys[end] and the next lower distinct score. */

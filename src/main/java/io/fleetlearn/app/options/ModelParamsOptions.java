@@ -102,7 +102,9 @@ public interface ModelParamsOptions extends PipelineOptions {
 
   void setThresholdObjective(String value);
 
-  @Description("Precision the threshold must reach with --thresholdObjective=precision.")
+  @Description(
+      "Precision the threshold must reach with --thresholdObjective=precision, at the lower end of"
+          + " its 80% confidence interval on the validation rows.")
   @Default.Double(0.8)
   double getTargetPrecision();
 

@@ -84,15 +84,16 @@ public final class CandidateSelection {
                 gain,
                 100 * wins);
         best = k;
-      } else if (reason.isEmpty() || !reason.contains(" beat ")) {
-        reason =
+      } else {
+        String kept =
             String.format(
                 Locale.ROOT,
-                "%s not kept: %s AUC %+.3f on validation but higher in only %.0f%% of resamples",
+                "%s kept: %s AUC %+.3f on validation but higher in only %.0f%% of resamples",
                 best,
                 k,
                 gain,
                 100 * wins);
+        reason = reason.contains(" beat ") ? reason + "; " + kept : kept;
       }
     }
     return new Choice(best, aucs, reason);

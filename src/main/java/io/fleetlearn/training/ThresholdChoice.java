@@ -11,11 +11,14 @@ import java.util.Arrays;
  * n), one primitive sort.
  *
  * <p>With fewer than {@link #MIN_PER_CLASS} validation rows of either class no threshold is chosen
- * ({@code NaN}): the caller falls back (to the fleet model's threshold or the configured one).
+ * ({@code NaN}): the caller falls back (to the fleet model's threshold or the configured one). A
+ * threshold chosen on fewer defects follows their luck: replayed on the simulator, models whose
+ * first window held 3-7 validation defects alerted at a precision 0.1-0.3 below the one their
+ * threshold was chosen for.
  */
 public final class ThresholdChoice {
   /** Fewest validation rows of each class a threshold is chosen from. */
-  public static final int MIN_PER_CLASS = 3;
+  public static final int MIN_PER_CLASS = 8;
 
   private ThresholdChoice() {}
 
@@ -34,6 +37,18 @@ public final class ThresholdChoice {
       ThresholdObjective objective,
       double targetPrecision,
       double missedDefectCost) {
+    return choose(scores, labels, n, objective, targetPrecision, missedDefectCost, MIN_PER_CLASS);
+  }
+
+  /** As above, with another minimum of rows per class. */
+  static double choose(
+      float[] scores,
+      byte[] labels,
+      int n,
+      ThresholdObjective objective,
+      double targetPrecision,
+      double missedDefectCost,
+      int minPerClass) {
     if (objective == ThresholdObjective.FIXED) {
       return Double.NaN;
     }
@@ -42,7 +57,7 @@ public final class ThresholdChoice {
       positives += labels[i];
     }
     long negatives = n - positives;
-    if (positives < MIN_PER_CLASS || negatives < MIN_PER_CLASS) {
+    if (positives < minPerClass || negatives < minPerClass) {
       return Double.NaN;
     }
     // Descending by score: sort ascending keys and walk them from the end.

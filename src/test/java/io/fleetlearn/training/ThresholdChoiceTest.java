@@ -1,8 +1,10 @@
 package io.fleetlearn.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Thresholds chosen on small, hand-checked validation sets. */
@@ -16,7 +18,8 @@ class ThresholdChoiceTest {
   private static final byte[] LABELS = {1, 1, 0, 1, 0, 1, 0, 0, 0, 0};
 
   private static double choose(ThresholdObjective o, double target, double cost) {
-    return ThresholdChoice.choose(SCORES, LABELS, SCORES.length, o, target, cost);
+    // Hand-checked sets are small: 3 rows per class suffice here.
+    return ThresholdChoice.choose(SCORES, LABELS, SCORES.length, o, target, cost, 3);
   }
 
   @Test
@@ -89,7 +92,7 @@ class ThresholdChoiceTest {
     // Missed defects cost less than the false alarms it would take to catch them.
     float[] s = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f};
     byte[] y = {0, 0, 0, 1, 0, 1, 0, 1};
-    double t = ThresholdChoice.choose(s, y, s.length, ThresholdObjective.COST, 0.8, 0.1);
+    double t = ThresholdChoice.choose(s, y, s.length, ThresholdObjective.COST, 0.8, 0.1, 3);
     assertTrue(t > s[0], "above every score: " + t);
     ClassificationMetrics m = BinaryMetrics.compute(s, y, s.length, t);
     assertEquals(0, m.tp() + m.fp(), "no alerts");
@@ -97,9 +100,17 @@ class ThresholdChoiceTest {
 
   @Test
   void tooFewRowsOfAClassChooseNothingAndFixedNeverChooses() {
-    float[] s = {0.9f, 0.8f, 0.3f, 0.2f, 0.1f};
-    byte[] y = {1, 1, 0, 0, 0}; // two defects < MIN_PER_CLASS
-    assertTrue(Double.isNaN(ThresholdChoice.choose(s, y, 5, ThresholdObjective.F1, 0.8, 5)));
+    // The ladder has 20 defects and 40 others; the first 7 defects alone are too few.
+    float[] s = Arrays.copyOf(ladderScores(), 7 + 40);
+    byte[] y = new byte[s.length];
+    for (int i = 0; i < 7; i++) {
+      y[i] = 1;
+    }
+    assertEquals(7, ThresholdChoice.MIN_PER_CLASS - 1);
+    assertTrue(Double.isNaN(ThresholdChoice.choose(s, y, s.length, ThresholdObjective.F1, 0.8, 5)));
+    y[8] = 1; // 8 defects: enough
+    assertFalse(
+        Double.isNaN(ThresholdChoice.choose(s, y, s.length, ThresholdObjective.F1, 0.8, 5)));
     assertTrue(Double.isNaN(choose(ThresholdObjective.FIXED, 0.8, 5)));
   }
 }

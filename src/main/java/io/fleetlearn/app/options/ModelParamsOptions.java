@@ -95,7 +95,7 @@ public interface ModelParamsOptions extends PipelineOptions {
       "How each model's alert threshold is chosen on the validation rows: f1 (highest F1),"
           + " precision (highest recall at --targetPrecision), cost (lowest cost with a missed"
           + " defect costing --missedDefectCost false alarms), fixed (--decisionThreshold). With"
-          + " fewer than 3 validation rows of a class: the fleet model's threshold, else"
+          + " fewer than 8 validation rows of a class: the fleet model's threshold, else"
           + " --decisionThreshold.")
   @Default.String("f1")
   String getThresholdObjective();

@@ -24,7 +24,8 @@ public final class ThresholdChoice {
 
   /**
    * The threshold for the first {@code n} scores and 0/1 labels, or NaN when either class has fewer
-   * than {@link #MIN_PER_CLASS} rows or the objective is {@link ThresholdObjective#FIXED}.
+   * than {@link #MIN_PER_CLASS} rows, the objective is {@link ThresholdObjective#FIXED}, or no cut
+   * reaches the target of {@link ThresholdObjective#PRECISION}.
    *
    * @param targetPrecision the precision {@link ThresholdObjective#PRECISION} must reach
    * @param missedDefectCost the cost of a missed defect in false alarms, for {@link
@@ -94,9 +95,10 @@ public final class ThresholdChoice {
             case PRECISION -> {
               // Recall among cuts whose precision reaches the target even at the lower end of
               // its confidence interval (a few validation defects make the plain ratio too
-              // hopeful); the others rank below every such cut, by that lower bound.
-              double lower = wilsonLower(tp, tp + fp);
-              yield lower >= targetPrecision ? 1 + (double) tp / positives : lower;
+              // hopeful); the others never qualify.
+              yield wilsonLower(tp, tp + fp) >= targetPrecision
+                  ? (double) tp / positives
+                  : Double.NEGATIVE_INFINITY;
             }
             case COST -> -(missedDefectCost * fn + fp);
             default -> throw new IllegalStateException(objective.name());
@@ -105,6 +107,11 @@ public final class ThresholdChoice {
         bestValue = value;
         bestEnd = end;
       }
+    }
+    if (bestEnd < 0) {
+      // No cut reaches the target precision: alerting widely would be the opposite of what
+      // was asked, so the caller's fallback (the fleet model's threshold) serves.
+      return Double.NaN;
     }
     return thresholdAt(keys, bestEnd);
   }

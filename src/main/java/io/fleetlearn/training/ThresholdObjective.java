@@ -8,8 +8,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #F1}: the threshold of highest F1;
  *   <li>{@link #PRECISION}: the lowest threshold (so the highest recall) whose precision reaches a
- *       target at the lower end of its 80% confidence interval (Wilson), or the one of highest such
- *       lower bound when none does;
+ *       target at the lower end of its 80% confidence interval (Wilson); none when no threshold
+ *       does (then the fallback: the fleet model's threshold, or the configured one);
  *   <li>{@link #COST}: the threshold of lowest total cost, a missed defect costing a given multiple
  *       of a false alarm;
  *   <li>{@link #FIXED}: no choice, the configured decision threshold.

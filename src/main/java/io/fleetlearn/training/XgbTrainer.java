@@ -182,13 +182,19 @@ public final class XgbTrainer implements java.io.Serializable {
         boolean fromFleet =
             kind != ModelKind.OWN && fleet != null && Double.isFinite(fleet.threshold());
         threshold = fromFleet ? fleet.threshold() : params.threshold();
-        thresholdSource =
-            (params.thresholdObjective() == ThresholdObjective.FIXED
-                    ? "fixed"
-                    : "fallback (fewer than "
-                        + ThresholdChoice.MIN_PER_CLASS
-                        + " validation rows of a class)")
-                + (fromFleet ? ": the fleet model's" : ": the configured one");
+        String why;
+        if (params.thresholdObjective() == ThresholdObjective.FIXED) {
+          why = "fixed";
+        } else if (Math.min(valPositives, valLabels.length - valPositives)
+            < ThresholdChoice.MIN_PER_CLASS) {
+          why =
+              "fallback (fewer than "
+                  + ThresholdChoice.MIN_PER_CLASS
+                  + " validation rows of a class)";
+        } else {
+          why = "fallback (no threshold reaches the target precision on validation)";
+        }
+        thresholdSource = why + (fromFleet ? ": the fleet model's" : ": the configured one");
       }
       Booster served = boosters.get(kind);
       if (params.refit() && kind != ModelKind.FLEET) {

@@ -70,12 +70,19 @@ class ThresholdChoiceTest {
   }
 
   @Test
-  void anUnreachablePrecisionTakesTheCutWhosePrecisionIsSurestToBeHigh() {
-    // No cut's lower bound reaches 0.95; the highest, 0.948, is 13 of 13 (rows 0-12).
-    double t =
+  void anUnreachablePrecisionChoosesNothingSoTheFallbackServes() {
+    // No cut's lower bound reaches 0.95 (the highest, 0.948, is 13 of 13, rows 0-12): rather than
+    // alert somewhere the target is not met, no threshold is chosen.
+    assertTrue(
+        Double.isNaN(
+            ThresholdChoice.choose(
+                ladderScores(), ladderLabels(), 60, ThresholdObjective.PRECISION, 0.95, 5)));
+    // 0.94 is reached by that cut and by no lower one.
+    assertEquals(
+        (0.88 + 0.87) / 2,
         ThresholdChoice.choose(
-            ladderScores(), ladderLabels(), 60, ThresholdObjective.PRECISION, 0.95, 5);
-    assertEquals((0.88 + 0.87) / 2, t, 1e-6);
+            ladderScores(), ladderLabels(), 60, ThresholdObjective.PRECISION, 0.94, 5),
+        1e-6);
   }
 
   @Test

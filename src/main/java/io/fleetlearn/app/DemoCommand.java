@@ -60,7 +60,7 @@ final class DemoCommand {
     {"duration", "100s"},
     // Alerts a person watches: about seven in ten true (each machine's threshold is the lowest
     // whose precision on its validation rows reaches this with confidence). With F1 (the job's
-    // default) the simulator's window-sized models alert at about 0.45 precision: see
+    // default) the simulator's window-sized models alert at about 0.5 precision: see
     // docs/scoring.md.
     {"thresholdObjective", "precision"},
     {"targetPrecision", "0.7"},

@@ -7,6 +7,7 @@ import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.scoring.DefectPrediction;
 import io.fleetlearn.scoring.ScoringConfig;
+import io.fleetlearn.training.WindowOutcome;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -21,8 +22,12 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * <pre>
  * ParseAndValidate → WindowPerMachine → TrainPerMachine → ModelRegistry
- *                                     └─ TrainFleetModel (optional)    └─ ScoreEvents (optional)
+ *                                     └─ TrainFleetModel (optional) ─┘  └─ ScoreEvents (optional)
  * </pre>
+ *
+ * <p>With the fleet model on, each machine's challenger is chosen among its own model, the fleet
+ * model continued on its rows and the fleet model as it is ({@link TrainWithFleetModel}, fed the
+ * fleet model's updates); without it, each machine trains its own ({@link TrainPerMachine}).
  *
  * <p>With scoring on ({@link RetrainingConfig#scoring()}), accepted events are also scored by their
  * machine's champion or the fleet model ({@link #PREDICTIONS}), and the fleet model's updates come
@@ -60,25 +65,31 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
                 "WindowPerMachine",
                 new WindowPerMachine(
                     config.windowSize(), config.allowedLateness(), config.lateFiringDelay()));
-    PCollectionTuple registry =
-        windowed
-            .apply("TrainPerMachine", new TrainPerMachine(config))
-            .apply("ModelRegistry", new ModelRegistry(config));
+    ScoringConfig scoring = config.scoring();
+    boolean fleetOn = scoring.enabled() && scoring.fleetModel();
+    PCollection<ModelUpdate> fleet =
+        fleetOn ? windowed.apply("TrainFleetModel", new TrainFleetModel(config)) : null;
+    // The composite keeps its name either way, so the steps that hold the open windows' samples
+    // (TrainPerMachine/PreCombineSamples, TrainPerMachine/CollectTrainingSet) keep theirs.
+    PCollection<KV<String, WindowOutcome>> outcomes =
+        fleetOn && TrainWithFleetModel.usesFleet(config.training())
+            ? PCollectionTuple.of(TrainWithFleetModel.EVENTS, windowed)
+                .and(TrainWithFleetModel.FLEET_MODEL_UPDATES, fleet)
+                .apply("TrainPerMachine", new TrainWithFleetModel(config))
+            : windowed.apply("TrainPerMachine", new TrainPerMachine(config));
+    PCollectionTuple registry = outcomes.apply("ModelRegistry", new ModelRegistry(config));
     PCollectionTuple out =
         PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))
             .and(DRIFT_REPORTS, registry.get(DRIFT_REPORTS))
             .and(ParseAndValidate.DEAD_LETTERS, parsed.get(ParseAndValidate.DEAD_LETTERS))
             .and(ParseAndValidate.ACCEPTED, parsed.get(ParseAndValidate.ACCEPTED));
-    ScoringConfig scoring = config.scoring();
     if (!scoring.enabled()) {
       return out;
     }
     PCollectionTuple scoringInput =
         PCollectionTuple.of(ScoreEvents.EVENTS, parsed.get(ParseAndValidate.ACCEPTED))
             .and(ScoreEvents.MODEL_UPDATES, registry.get(MODEL_UPDATES));
-    if (scoring.fleetModel()) {
-      PCollection<ModelUpdate> fleet =
-          windowed.apply("TrainFleetModel", new TrainFleetModel(config));
+    if (fleet != null) {
       out = out.and(FLEET_MODEL_UPDATES, fleet);
       scoringInput = scoringInput.and(ScoreEvents.FLEET_MODEL_UPDATES, fleet);
     }

@@ -10,6 +10,7 @@ import io.fleetlearn.batch.TabularSchema;
 import io.fleetlearn.batch.TrainFromHistory;
 import io.fleetlearn.command.Command;
 import io.fleetlearn.job.options.BatchTrainOptions;
+import io.fleetlearn.job.options.ModelParamsOptions;
 import io.fleetlearn.training.TrainingParams;
 import java.util.Collections;
 import java.util.Map;
@@ -87,7 +88,7 @@ public final class BatchTrainingJob {
                 o.getFormat(), o.getInput(), o.getDelimiter(), o.getQuote(), o.getColumnNames()))
         .schema(schema)
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

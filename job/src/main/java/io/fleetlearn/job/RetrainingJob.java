@@ -11,6 +11,7 @@ import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
 import io.fleetlearn.io.ModelUpdatesSeeds;
+import io.fleetlearn.job.options.ModelParamsOptions;
 import io.fleetlearn.job.options.RetrainingOptions;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.pipeline.FailOnceFn;
@@ -137,7 +138,7 @@ public final class RetrainingJob {
         .lateFiringDelay(Durations.parse(o.getLateFiringDelay()))
         .reservoirCapacity(o.getReservoirCapacity())
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

@@ -166,6 +166,37 @@ public final class CommandLine {
     }
   }
 
+  /**
+   * The options of {@code group} as a Markdown table (option, type, default, description), the
+   * defaults as the interface declares them; for the reference page docs/options.md.
+   */
+  public static String markdownTable(Class<? extends PipelineOptions> group) {
+    StringBuilder b = new StringBuilder();
+    b.append("| option | type | default | description |\n|---|---|---|---|\n");
+    Arrays.stream(group.getDeclaredMethods())
+        .filter(CommandLine::isDocumentedGetter)
+        .sorted(Comparator.comparing(CommandLine::property))
+        .forEach(
+            m ->
+                b.append("| `--")
+                    .append(property(m))
+                    .append("` | ")
+                    .append(typeName(m).replace("|", "\\|").replace("<", "&lt;"))
+                    .append(" | ")
+                    .append(
+                        defaultText(null, property(m), m)
+                            .replaceFirst("^\\(default: (.*)\\)$", "`$1`")
+                            .replaceFirst("^\\((required|default: computed)\\)$", "$1"))
+                    .append(" | ")
+                    .append(
+                        m.getAnnotation(Description.class)
+                            .value()
+                            .replace("|", "\\|")
+                            .replace("\n", " "))
+                    .append(" |\n"));
+    return b.toString();
+  }
+
   private static boolean isDocumentedGetter(Method m) {
     String n = m.getName();
     return m.getParameterCount() == 0
@@ -189,7 +220,7 @@ public final class CommandLine {
   }
 
   private static String defaultText(Command c, String property, Method m) {
-    String own = c.defaults().get(property);
+    String own = c == null ? null : c.defaults().get(property);
     if (own != null) {
       return "(default: " + own + ")";
     }

@@ -264,7 +264,8 @@ public final class XgbTrainer implements java.io.Serializable {
   /** Fewest rows of each class before the fleet model's candidates are considered. */
   public static final int FLEET_MIN_PER_CLASS = 3;
 
-  private static final long VALIDATION_SALT = 0x2545F4914F6CDD1DL;
+  /** Salt of the validation split within the training rows (the holdout uses none). */
+  public static final long VALIDATION_SALT = 0x2545F4914F6CDD1DL;
 
   private static boolean hasBothClasses(FeatureMatrix m) {
     boolean pos = false;

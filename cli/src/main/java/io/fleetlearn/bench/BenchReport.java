@@ -91,7 +91,8 @@ final class BenchReport {
               + o.getIngestMachines()
               + " machines, "
               + o.getIngestWindows()
-              + " windows) drained four times in one run, taking turns (A B A B): plain"
+              + " windows) drained in one run, taking turns (A B A B, after a cold A B round that"
+              + " warms the JIT and is not reported): plain"
               + " KafkaConsumer loops that parse every record (*raw drain*), then the pipeline"
               + " (read → parse → window → collect on the embedded Flink runner). CPU = this"
               + " JVM's CPU time per event over the drain (all its threads; the broker runs in its"

@@ -5,9 +5,11 @@ import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.registry.ModelUpdateCoder;
 import io.fleetlearn.scoring.DefectPrediction;
 import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.WindowOutcome;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -25,9 +27,10 @@ import org.apache.beam.sdk.values.TupleTag;
  *                                     └─ TrainFleetModel (optional) ─┘  └─ ScoreEvents (optional)
  * </pre>
  *
- * <p>With the fleet model on, each machine's challenger is chosen among its own model, the fleet
- * model continued on its rows and the fleet model as it is ({@link TrainWithFleetModel}, fed the
- * fleet model's updates); without it, each machine trains its own ({@link TrainPerMachine}).
+ * <p>Each machine's events are collected per window by one keyed stateful step, and its challenger
+ * trained when the window closes ({@link TrainWithFleetModel}); with the fleet model on, it is
+ * chosen among its own model, the fleet model continued on its rows and the fleet model as it is;
+ * without it, each machine trains its own.
  *
  * <p>With scoring on ({@link RetrainingConfig#scoring()}), accepted events are also scored by their
  * machine's champion or the fleet model ({@link #PREDICTIONS}), and the fleet model's updates come
@@ -69,14 +72,18 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
     boolean fleetOn = scoring.enabled() && scoring.fleetModel();
     PCollection<ModelUpdate> fleet =
         fleetOn ? windowed.apply("TrainFleetModel", new TrainFleetModel(config)) : null;
-    // The composite keeps its name either way, so the steps that hold the open windows' samples
-    // (TrainPerMachine/PreCombineSamples, TrainPerMachine/CollectTrainingSet) keep theirs.
-    PCollection<KV<String, WindowOutcome>> outcomes =
+    // Without fleet candidates the trainers get no fleet model and train each machine's own.
+    PCollection<ModelUpdate> fleetForTrainers =
         fleetOn && TrainWithFleetModel.usesFleet(config.training())
-            ? PCollectionTuple.of(TrainWithFleetModel.EVENTS, windowed)
-                .and(TrainWithFleetModel.FLEET_MODEL_UPDATES, fleet)
-                .apply("TrainPerMachine", new TrainWithFleetModel(config))
-            : windowed.apply("TrainPerMachine", new TrainPerMachine(config));
+            ? fleet
+            : windowed
+                .getPipeline()
+                .apply("NoFleetModel", Create.empty(ModelUpdateCoder.of()))
+                .setCoder(ModelUpdateCoder.of());
+    PCollection<KV<String, WindowOutcome>> outcomes =
+        PCollectionTuple.of(TrainWithFleetModel.EVENTS, windowed)
+            .and(TrainWithFleetModel.FLEET_MODEL_UPDATES, fleetForTrainers)
+            .apply("TrainPerMachine", new TrainWithFleetModel(config));
     PCollectionTuple registry = outcomes.apply("ModelRegistry", new ModelRegistry(config));
     PCollectionTuple out =
         PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))

@@ -1,8 +1,8 @@
 package io.fleetlearn.pipeline;
 
-import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.ScoreWithChampionFn;
 import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.WindowOutcome;
@@ -12,6 +12,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
@@ -22,6 +23,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
@@ -31,7 +34,7 @@ import org.joda.time.Duration;
  * as it is. The fleet-aware counterpart of {@link TrainPerMachine}:
  *
  * <pre>
- * events ─ CollectTrainingSet (per machine and window) ─ TagClosedWindow ─ IntoGlobalWindow ─┐
+ * events ─ CollectTrainingSet (stateful, per machine and window) ─ ShardClosedWindows ─ IntoGlobalWindow ─┐
  * fleet updates ─ FleetUpdatesIntoGlobalWindow ─ BroadcastFleetModelToTrainers ──────────────┴─ TrainOnWindowClose
  * </pre>
  *
@@ -68,11 +71,26 @@ public final class TrainWithFleetModel
     int shards = config.scoring().fleetShards();
     KvCoder<Integer, TrainingInput> byShard =
         KvCoder.of(VarIntCoder.of(), TrainingInput.Coder.of());
-    PCollection<KV<String, WindowSample>> samples =
-        TrainPerMachine.collect(in.get(EVENTS), config.schema().size(), config.reservoirCapacity());
     PCollection<KV<Integer, TrainingInput>> windows =
-        samples
-            .apply("TagClosedWindow", ParDo.of(new TagClosedWindowFn(shards, config.metrics())))
+        in.get(EVENTS)
+            .apply(
+                "CollectTrainingSet",
+                ParDo.of(
+                    new CollectWindowSampleFn(
+                        config.schema().size(),
+                        config.reservoirCapacity(),
+                        config.allowedLateness(),
+                        config.lateFiringDelay(),
+                        config.metrics())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), TrainingInput.Coder.of()))
+            .apply(
+                "ShardClosedWindows",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.integers(), TypeDescriptor.of(TrainingInput.class)))
+                    .via(
+                        (KV<String, TrainingInput> w) ->
+                            KV.of(ScoreWithChampionFn.shard(w.getKey(), shards), w.getValue())))
             .setCoder(byShard)
             .apply("ClosedWindowsIntoGlobalWindow", global());
     PCollection<KV<Integer, TrainingInput>> fleet =

@@ -53,7 +53,6 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
   private transient PipelineMetrics metrics;
   private transient EvaluatorCache cache;
 
-  private final Counter scored = Metrics.counter("fleetlearn", "events_scored_by_champion");
   private final Counter swapped = Metrics.counter("fleetlearn", "scoring_champions_swapped");
   private final Counter staleModels = Metrics.counter("fleetlearn", "scoring_stale_models_ignored");
   private final Counter loadFailures = Metrics.counter("fleetlearn", "scoring_model_load_failures");
@@ -172,7 +171,6 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
             ModelSource.MACHINE,
             version,
             metrics);
-    scored.inc();
     out.get(predictionsTag).output(prediction);
     // Keep the machine's state alive while it reports; written only when it moved noticeably, so
     // most events cost one state read (the version) and no write.

@@ -31,7 +31,6 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
   private transient PipelineMetrics metrics;
   private transient EvaluatorCache cache;
 
-  private final Counter scored = Metrics.counter("fleetlearn", "events_scored_by_fleet_model");
   private final Counter unscored = Metrics.counter("fleetlearn", "events_unscored");
   private final Counter loadFailures = Metrics.counter("fleetlearn", "scoring_model_load_failures");
 
@@ -111,7 +110,6 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
       metrics.eventUnscored();
       return;
     }
-    scored.inc();
     out.output(
         EventScorer.score(
             evaluator,

@@ -49,6 +49,14 @@ else
   fail "deploy/base/flink-configuration.yaml is stale: run deploy/render-flink-config.sh"
 fi
 
+# 2b. The PrometheusRule generated from the alerting rules.
+if deploy/render-prometheus-rules.sh --check > /dev/null 2>&1; then
+  pass "deploy/base/prometheus-rules.yaml is up to date with config/prometheus-alerts.yml"
+else
+  deploy/render-prometheus-rules.sh --check || true
+  fail "deploy/base/prometheus-rules.yaml is stale: run deploy/render-prometheus-rules.sh"
+fi
+
 # 3. Every kustomization renders.
 rendered_dir="$(mktemp -d)"
 trap 'rm -rf "${rendered_dir}"' EXIT
@@ -135,6 +143,23 @@ if jobs("config/prometheus-compose.yml") != jobs("config/prometheus.yml"):
         "config/prometheus-compose.yml scrapes other jobs than config/prometheus.yml: "
         f"{jobs('config/prometheus-compose.yml')} vs {jobs('config/prometheus.yml')}"
     )
+
+# Both Prometheus configurations load the same rule files, and compose mounts each one next to the
+# configuration (rule_files are relative to it).
+def rule_files(path):
+    return yaml.safe_load(open(path)).get("rule_files", [])
+
+if rule_files("config/prometheus-compose.yml") != rule_files("config/prometheus.yml"):
+    problems.append("config/prometheus-compose.yml loads other rule files than config/prometheus.yml")
+for rule_file in rule_files("config/prometheus.yml"):
+    exists(os.path.join(root, "config", rule_file), "config/prometheus.yml rule_files")
+mounts = {
+    v.split(":")[1] if isinstance(v, str) else v.get("target")
+    for v in compose["services"]["prometheus"].get("volumes", [])
+}
+for rule_file in rule_files("config/prometheus-compose.yml"):
+    if "/etc/prometheus/" + rule_file not in mounts:
+        problems.append(f"the compose prometheus service does not mount {rule_file} in /etc/prometheus")
 
 for p in problems:
     print("      " + p)

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Hidden;
@@ -117,8 +119,22 @@ public final class CommandLine {
   }
 
   private static String message(Throwable e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
+    if (e.getMessage() == null) {
+      return e.toString();
+    }
+    // Beam names the options interface, which means nothing to the user: name the option.
+    Matcher m = UNKNOWN_OPTION.matcher(e.getMessage());
+    if (m.lookingAt()) {
+      return "unknown option --"
+          + m.group(1)
+          + (m.group(2) == null ? "" : "; did you mean --" + m.group(2) + "?");
+    }
+    return e.getMessage();
   }
+
+  private static final Pattern UNKNOWN_OPTION =
+      Pattern.compile(
+          "Class interface \\S+ missing a property named '([^']+)'\\.(?: Did you mean '([^']+)'\\?)?");
 
   /** The list of commands. */
   public void usage(PrintStream out) {

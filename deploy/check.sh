@@ -5,7 +5,12 @@
 #   3. kubectl kustomize renders the base and every overlay (kustomize itself fails on a missing file);
 #   4. every file that docker-compose.yml, the Dockerfile and the manifests refer to exists, every
 #      Grafana dashboard is shipped to Kubernetes, and the compose Prometheus config scrapes the same
-#      jobs as config/prometheus.yml.
+#      jobs and loads the same rule files as config/prometheus.yml;
+#   5. deploy/base/prometheus-rules.yaml is what config/prometheus-alerts.yml renders;
+#   6. in every rendered kustomization, the Flink pods that the operator builds (the common pod
+#      template merged with the JobManager's or TaskManager's, by position as the operator does by
+#      default, and by name as with kubernetes.operator.pod-template.merge-arrays-by-name) declare
+#      every port their PodMonitors scrape, and the KafkaTopics use Strimzi's current API version.
 # Installs what it needs with apt-get (docker-compose, python3-yaml). Run from anywhere; `mvn -B verify`
 # runs it (DeploymentFilesIT) after `package`, so the job jar the image copies exists.
 set -euo pipefail
@@ -47,6 +52,14 @@ if deploy/render-flink-config.sh --check > /dev/null 2>&1; then
 else
   deploy/render-flink-config.sh --check || true
   fail "deploy/base/flink-configuration.yaml is stale: run deploy/render-flink-config.sh"
+fi
+
+# 2b. The PrometheusRule generated from the alerting rules.
+if deploy/render-prometheus-rules.sh --check > /dev/null 2>&1; then
+  pass "deploy/base/prometheus-rules.yaml is up to date with config/prometheus-alerts.yml"
+else
+  deploy/render-prometheus-rules.sh --check || true
+  fail "deploy/base/prometheus-rules.yaml is stale: run deploy/render-prometheus-rules.sh"
 fi
 
 # 3. Every kustomization renders.
@@ -136,6 +149,23 @@ if jobs("config/prometheus-compose.yml") != jobs("config/prometheus.yml"):
         f"{jobs('config/prometheus-compose.yml')} vs {jobs('config/prometheus.yml')}"
     )
 
+# Both Prometheus configurations load the same rule files, and compose mounts each one next to the
+# configuration (rule_files are relative to it).
+def rule_files(path):
+    return yaml.safe_load(open(path)).get("rule_files", [])
+
+if rule_files("config/prometheus-compose.yml") != rule_files("config/prometheus.yml"):
+    problems.append("config/prometheus-compose.yml loads other rule files than config/prometheus.yml")
+for rule_file in rule_files("config/prometheus.yml"):
+    exists(os.path.join(root, "config", rule_file), "config/prometheus.yml rule_files")
+mounts = {
+    v.split(":")[1] if isinstance(v, str) else v.get("target")
+    for v in compose["services"]["prometheus"].get("volumes", [])
+}
+for rule_file in rule_files("config/prometheus-compose.yml"):
+    if "/etc/prometheus/" + rule_file not in mounts:
+        problems.append(f"the compose prometheus service does not mount {rule_file} in /etc/prometheus")
+
 for p in problems:
     print("      " + p)
 sys.exit(1 if problems else 0)
@@ -143,6 +173,90 @@ PYTHON
   pass "every file that docker-compose.yml, the Dockerfile and the manifests refer to exists"
 else
   fail "files referred to by docker-compose.yml, the Dockerfile or the manifests"
+fi
+
+# 6. What the operator makes of the pod templates, and the API versions of the custom resources.
+if /usr/bin/python3 - "${rendered_dir}" << 'PYTHON'; then
+import copy, glob, os, sys
+import yaml
+
+rendered = sys.argv[1]
+problems = []
+
+def merge(base, override, by_name):
+    # The Flink Kubernetes Operator's merge of a component's podTemplate into the common one: maps
+    # key by key, lists position by position (the default) or, with
+    # kubernetes.operator.pod-template.merge-arrays-by-name, elements with a name by their name
+    # (the union of both lists), the component's value winning.
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = merge(base[key], value, by_name) if key in base else copy.deepcopy(value)
+        return merged
+    if isinstance(base, list) and isinstance(override, list):
+        named = lambda items: all(isinstance(i, dict) and "name" in i for i in items)
+        if by_name and named(base) and named(override):
+            overrides = {i["name"]: i for i in override}
+            merged = [merge(i, overrides[i["name"]], by_name) if i["name"] in overrides else i for i in base]
+            known = {i["name"] for i in base}
+            return merged + [copy.deepcopy(i) for i in override if i["name"] not in known]
+        merged = []
+        for i in range(max(len(base), len(override))):
+            if i < len(base) and i < len(override):
+                merged.append(merge(base[i], override[i], by_name))
+            else:
+                merged.append(copy.deepcopy(base[i] if i < len(base) else override[i]))
+        return merged
+    return copy.deepcopy(override if override is not None else base)
+
+def main_container(pod_template):
+    for container in (pod_template or {}).get("spec", {}).get("containers", []):
+        if container.get("name") == "flink-main-container":
+            return container
+    return {}
+
+for path in sorted(glob.glob(os.path.join(rendered, "deploy_*.yaml"))):
+    name = os.path.basename(path)
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    monitors = [d for d in docs if d["kind"] == "PodMonitor"]
+    for topic in (d for d in docs if d["kind"] == "KafkaTopic"):
+        if topic["apiVersion"] != "kafka.strimzi.io/v1":
+            problems.append(f"{name}: KafkaTopic {topic['metadata']['name']} is {topic['apiVersion']}, not kafka.strimzi.io/v1")
+    for flink in (d for d in docs if d["kind"] == "FlinkDeployment"):
+        app = flink["metadata"]["name"]
+        spec = flink["spec"]
+        reporter_port = int(spec.get("flinkConfiguration", {}).get("metrics.reporter.prom.port", 0))
+        for component, key in (("jobmanager", "jobManager"), ("taskmanager", "taskManager")):
+            for by_name in (False, True):
+                mode = "by name" if by_name else "by position"
+                pod = merge(spec.get("podTemplate") or {}, spec[key].get("podTemplate") or {}, by_name)
+                ports = {p.get("name"): p.get("containerPort") for p in main_container(pod).get("ports", [])}
+                if ports.get("flink-metrics") != reporter_port:
+                    problems.append(
+                        f"{name}: the {component} of {app} (merged {mode}) has flink-metrics "
+                        f"{ports.get('flink-metrics')}, not the reporter's port {reporter_port}: {ports}")
+                # Every port a PodMonitor that selects this component's pods scrapes.
+                labels = {"app": app, "component": component, "type": "flink-native-kubernetes"}
+                for monitor in monitors:
+                    selector = monitor["spec"]["selector"].get("matchLabels", {})
+                    if any(labels.get(k) != v for k, v in selector.items()):
+                        continue
+                    for endpoint in monitor["spec"]["podMetricsEndpoints"]:
+                        if endpoint["port"] not in ports:
+                            problems.append(
+                                f"{name}: PodMonitor {monitor['metadata']['name']} scrapes port "
+                                f"{endpoint['port']}, which the {component} of {app} (merged {mode}) "
+                                f"does not declare: {ports}")
+                if component == "taskmanager" and not by_name:
+                    print(f"      {name}: {component} ports {sorted(ports.items())}")
+
+for p in problems:
+    print("      " + p)
+sys.exit(1 if problems else 0)
+PYTHON
+  pass "the Flink pods declare every port their PodMonitors scrape; KafkaTopics are kafka.strimzi.io/v1"
+else
+  fail "merged Flink pod templates, or the custom resources' API versions"
 fi
 
 echo "deploy: ${passed} passed, ${failed} failed"

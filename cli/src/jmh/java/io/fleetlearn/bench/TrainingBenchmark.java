@@ -56,7 +56,7 @@ public class TrainingBenchmark {
 
   @Benchmark
   public void rawXgboost() throws XGBoostError {
-    RawTrainingLimit.trainOne(sample, params);
+    RawTrainingLimit.trainOne(sample, params, null);
   }
 
   @Benchmark

@@ -62,11 +62,21 @@ public final class Backlog {
 
   /** Produces the backlog and waits for every record to be acknowledged. */
   public void produce(String bootstrapServers, String topic) throws Exception {
-    SensorSimulator simulator = simulator();
+    produce(bootstrapServers, topic, simulator(), 0, events);
+  }
+
+  /**
+   * Produces the backlog's events {@code from} (inclusive) to {@code to} from {@code simulator},
+   * which must stand at event {@code from} (a fresh one from {@link #simulator()} for 0, the one
+   * that produced the events before otherwise), and waits for every record to be acknowledged.
+   */
+  public void produce(
+      String bootstrapServers, String topic, SensorSimulator simulator, long from, long to)
+      throws Exception {
     try (KafkaProducer<byte[], byte[]> p = producer(bootstrapServers)) {
       Future<RecordMetadata> last = null;
       long now = System.currentTimeMillis();
-      for (long i = 0; i < events; i++) {
+      for (long i = from; i < to; i++) {
         SimulatedRecord r = simulator.next(eventTime(i));
         last = p.send(new ProducerRecord<>(topic, null, now, r.key(), r.value()));
       }

@@ -4,9 +4,9 @@ import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
+import io.fleetlearn.pipeline.CollectWindowSampleFn;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainingConfig;
-import io.fleetlearn.pipeline.TrainPerMachine;
 import io.fleetlearn.pipeline.WindowPerMachine;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -44,7 +44,7 @@ final class IngestPipeline {
                 "WindowPerMachine",
                 new WindowPerMachine(
                     config.windowSize(), config.allowedLateness(), config.lateFiringDelay()));
-    TrainPerMachine.collect(windowed, config.schema().size(), config.reservoirCapacity())
+    CollectWindowSampleFn.samples(windowed, config)
         .apply("RecordCollected", ParDo.of(new CollectProbe.RecordCollectedFn(probeId)));
     return p;
   }

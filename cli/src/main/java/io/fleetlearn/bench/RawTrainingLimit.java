@@ -3,27 +3,41 @@ package io.fleetlearn.bench;
 import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.training.FeatureMatrix;
 import io.fleetlearn.training.HoldoutSplit;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.ThresholdObjective;
 import io.fleetlearn.training.TrainingParams;
+import io.fleetlearn.training.XgbTrainer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The retraining limit: xgboost4j training every machine's window sample (the training rows of the
- * same stratified split the pipeline uses, the same booster parameters and rounds, {@code
- * nthread=1} per model) in a plain loop, on {@code threads} threads that take the next machine from
- * a shared counter. Nothing else: no holdout scoring, no serialisation, no registry.
+ * The retraining limit: the xgboost4j training the pipeline does for every machine's window sample,
+ * in a plain loop, on {@code threads} threads that take the next machine from a shared counter: the
+ * same stratified splits, booster parameters and rounds, {@code nthread=1} per model. With the
+ * product's defaults that is the machine's own model on the training rows less the validation
+ * split, the fleet model continued on them when a fleet model is at hand, and the chosen model
+ * trained again on all training rows (counted as the own model: the dearer refit). Nothing else: no
+ * scoring of the holdout or the validation rows, no choice between candidates (its bootstrap), no
+ * threshold, no serialisation, no registry, drift or Kafka.
  */
 final class RawTrainingLimit {
   private RawTrainingLimit() {}
 
-  /** Wall-clock nanoseconds to train one model per sample. */
-  static long trainAll(List<WindowSample> samples, TrainingParams params, int threads)
+  /**
+   * Wall-clock nanoseconds to do the training the pipeline does for each sample.
+   *
+   * @param fleet the fleet model (UBJ) the pipeline's candidates would continue; null without one
+   */
+  static long trainAll(
+      List<WindowSample> samples, TrainingParams params, int threads, byte @Nullable [] fleet)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -37,7 +51,7 @@ final class RawTrainingLimit {
                   for (int i = next.getAndIncrement();
                       i < samples.size();
                       i = next.getAndIncrement()) {
-                    trainOne(samples.get(i), params);
+                    trainOne(samples.get(i), params, fleet);
                   }
                 } catch (XGBoostError | RuntimeException e) {
                   failures.add(e);
@@ -57,19 +71,68 @@ final class RawTrainingLimit {
     return nanos;
   }
 
-  static void trainOne(WindowSample s, TrainingParams params) throws XGBoostError {
+  /** A fleet model to continue: one model on the first sample, as good as any for the cost. */
+  static byte[] fleetModel(List<WindowSample> samples, TrainingParams params) throws XGBoostError {
+    WindowSample s = samples.get(0);
+    Booster b = train(rows(s, s.size()), s, params.boosterParams(), params.rounds(), null);
+    try {
+      return b.toByteArray(XgbTrainer.MODEL_FORMAT);
+    } finally {
+      b.dispose();
+    }
+  }
+
+  static void trainOne(WindowSample s, TrainingParams params, byte @Nullable [] fleet)
+      throws XGBoostError {
     HoldoutSplit split =
         HoldoutSplit.stratified(
             s.labelArray(), s.priorityArray(), s.size(), params.holdoutFraction());
-    FeatureMatrix train =
-        FeatureMatrix.gather(s.featureArray(), s.labelArray(), s.dim(), split.trainRows());
-    DMatrix d = new DMatrix(train.data(), train.rows(), train.cols(), Float.NaN);
+    int[] trainRows = split.trainRows();
+    boolean withFleet = fleet != null && params.candidates().contains(ModelKind.FLEET_TUNED);
+    if (!withFleet && params.thresholdObjective() == ThresholdObjective.FIXED) {
+      train(trainRows, s, params.boosterParams(), params.rounds(), null).dispose();
+      return;
+    }
+    int[] fitRows =
+        HoldoutSplit.stratified(
+                s.labelArray(),
+                s.priorityArray(),
+                trainRows,
+                params.validationFraction(),
+                XgbTrainer.VALIDATION_SALT)
+            .trainRows();
+    if (params.candidates().contains(ModelKind.OWN)) {
+      train(fitRows, s, params.boosterParams(), params.rounds(), null).dispose();
+    }
+    if (withFleet) {
+      train(fitRows, s, params.fleetTuneParams(), params.fleetTuneRounds(), fleet).dispose();
+    }
+    if (params.refit()) {
+      train(trainRows, s, params.boosterParams(), params.rounds(), null).dispose();
+    }
+  }
+
+  private static int[] rows(WindowSample s, int n) {
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  /** A booster on {@code rows} of the sample: new, or {@code base} (UBJ) continued. */
+  private static Booster train(
+      int[] rows, WindowSample s, Map<String, Object> booster, int rounds, byte @Nullable [] base)
+      throws XGBoostError {
+    FeatureMatrix m = FeatureMatrix.gather(s.featureArray(), s.labelArray(), s.dim(), rows);
+    DMatrix d = new DMatrix(m.data(), m.rows(), m.cols(), Float.NaN);
     try {
-      d.setLabel(train.labels());
-      Booster b =
-          XGBoost.train(
-              d, params.boosterParams(), params.rounds(), Collections.emptyMap(), null, null);
-      b.dispose();
+      d.setLabel(m.labels());
+      if (base == null) {
+        return XGBoost.train(d, booster, rounds, Collections.emptyMap(), null, null);
+      }
+      return XGBoost.train(
+          d, booster, rounds, Collections.emptyMap(), null, null, null, 0, XgbTrainer.load(base));
     } finally {
       d.dispose();
     }

@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the model-updates topic (read_committed, from the beginning) on a thread of its own until
- * it has seen an update for {@code expected} distinct machines, and notes when the last of them
- * became readable and the latest producer timestamp among them.
+ * it has seen an update of one window for {@code expected} distinct machines, and notes when the
+ * last of them became readable and the latest producer timestamp among them.
  */
 final class UpdateReader implements AutoCloseable {
   private final Thread thread;
@@ -29,7 +29,15 @@ final class UpdateReader implements AutoCloseable {
   private volatile boolean stop;
   private volatile Throwable failure;
 
-  UpdateReader(String bootstrapServers, String topic, int partitions, int expected) {
+  /**
+   * @param windowStart only updates of the window starting then count (the window's start is near
+   *     the record's beginning, so a byte search finds it without parsing the model)
+   */
+  UpdateReader(
+      String bootstrapServers, String topic, int partitions, int expected, long windowStart) {
+    byte[] window =
+        ("\"start\":\"" + java.time.Instant.ofEpochMilli(windowStart) + "\"")
+            .getBytes(StandardCharsets.UTF_8);
     thread =
         new Thread(
             () -> {
@@ -45,7 +53,16 @@ final class UpdateReader implements AutoCloseable {
                 while (!stop && machines.size() < expected) {
                   for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                     records++;
-                    if (machines.add(new String(r.key(), StandardCharsets.UTF_8))) {
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    // The fleet model's updates and the watermark pushes' machines are not the
+                    // fleet under test.
+                    if (key.startsWith("@") || key.startsWith("zz-watermark-")) {
+                      continue;
+                    }
+                    if (!startsWithin(r.value(), window, 1024)) {
+                      continue;
+                    }
+                    if (machines.add(key)) {
                       distinct = machines.size();
                       lastNanos = System.nanoTime();
                       maxRecordTimestamp = Math.max(maxRecordTimestamp, r.timestamp());
@@ -62,6 +79,21 @@ final class UpdateReader implements AutoCloseable {
             "bench-update-reader");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Whether {@code needle} occurs within the first {@code limit} bytes of {@code haystack}. */
+  static boolean startsWithin(byte[] haystack, byte[] needle, int limit) {
+    int end = Math.min(haystack.length, limit) - needle.length;
+    outer:
+    for (int i = 0; i <= end; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (haystack[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Waits until the consumer is assigned and positioned. */

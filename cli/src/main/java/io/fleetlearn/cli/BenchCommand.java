@@ -3,6 +3,7 @@ package io.fleetlearn.cli;
 import io.fleetlearn.bench.BenchmarkSuite;
 import io.fleetlearn.cli.options.BenchOptions;
 import io.fleetlearn.command.Command;
+import io.fleetlearn.command.OptionsFile;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.job.RetrainingJob;
 import io.fleetlearn.job.options.RetrainingOptions;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * {@code bench}: the performance benchmarks against the limits of the same machine, in the same run
@@ -56,6 +58,10 @@ public final class BenchCommand extends Command {
       (own.contains(name) ? benchArgs : passthrough).add(a);
     }
     BenchOptions o = parse(benchArgs.toArray(new String[0]), BenchOptions.class);
+    // The other options are the job's: check them now, so that a typo is a usage error (exit 2)
+    // rather than every benchmark failing in the results.
+    PipelineOptionsFactory.fromArgs(OptionsFile.expand(passthrough.toArray(new String[0])))
+        .as(RetrainingOptions.class);
     return new BenchmarkSuite(o, List.of(args), passthrough, new RetrainingJobs(), out).run();
   }
 

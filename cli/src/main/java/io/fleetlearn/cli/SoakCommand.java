@@ -8,13 +8,7 @@ import io.fleetlearn.io.KafkaClients;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.io.embedded.EmbeddedKafkaBroker;
 import io.fleetlearn.job.RetrainingJob;
-import io.fleetlearn.job.options.DriftOptions;
-import io.fleetlearn.job.options.EventOptions;
-import io.fleetlearn.job.options.MetricsOptions;
-import io.fleetlearn.job.options.ModelParamsOptions;
-import io.fleetlearn.job.options.ScoringOptions;
-import io.fleetlearn.job.options.TrainingOptions;
-import io.fleetlearn.job.options.WindowingOptions;
+import io.fleetlearn.job.RunCommand;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import io.fleetlearn.registry.ModelUpdate;
@@ -22,7 +16,6 @@ import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.tools.SimulatorFactory;
 import io.fleetlearn.tools.SimulatorRunner;
 import io.fleetlearn.tools.Topics;
-import io.fleetlearn.tools.options.KafkaOptions;
 import io.fleetlearn.tools.options.SimulatorOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -111,18 +104,10 @@ public final class SoakCommand extends Command {
 
   @Override
   public List<Class<? extends PipelineOptions>> options() {
-    return List.of(
-        SoakOptions.class,
-        SimulatorOptions.class,
-        KafkaOptions.class,
-        WindowingOptions.class,
-        TrainingOptions.class,
-        ModelParamsOptions.class,
-        DriftOptions.class,
-        EventOptions.class,
-        ScoringOptions.class,
-        MetricsOptions.class,
-        FlinkPipelineOptions.class);
+    List<Class<? extends PipelineOptions>> all =
+        new ArrayList<>(List.of(SoakOptions.class, SimulatorOptions.class));
+    all.addAll(RunCommand.PIPELINE_OPTIONS);
+    return all;
   }
 
   @Override

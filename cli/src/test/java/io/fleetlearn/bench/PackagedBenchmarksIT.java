@@ -37,9 +37,12 @@ class PackagedBenchmarksIT {
     for (String section : List.of("### Ingest", "### Retraining", "### Memory")) {
       assertTrue(md.contains(section), section + " in\n" + md);
     }
-    assertTrue(md.contains("**pipeline**"), md);
+    assertTrue(md.contains("**pipeline 1**") && md.contains("**pipeline 2**"), "A B A B in\n" + md);
     assertTrue(NUMBER_ROW.matcher(md).find(), "rows with measured numbers in\n" + md);
-    assertTrue(md.contains("| 10 | 5,000 |"), "the 10-machine retraining row in\n" + md);
+    assertTrue(
+        md.contains("| 10 | first window | 5,000 |")
+            && md.contains("| 10 | steady state | 5,000 |"),
+        "the 10-machine retraining rows in\n" + md);
   }
 
   @Test

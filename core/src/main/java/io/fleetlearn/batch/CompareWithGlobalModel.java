@@ -16,10 +16,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Per-entity outcomes → one global model trained on all entities' training rows and compared with
- * the per-entity models on their holdouts ({@link GlobalModelComparison}); writes {@code
- * OUTPUT/global/model.ubj|json} and {@code OUTPUT/global/comparison.json}. All entities' samples
- * meet on one worker, so this needs memory for every sampled row.
+ * Per-entity outcomes and the {@link GlobalModel} (side input, trained on all entities' training
+ * rows) → the served per-entity models compared with the global model on their holdouts ({@link
+ * GlobalModelComparison}); writes {@code OUTPUT/global/model.ubj|json} and {@code
+ * OUTPUT/global/comparison.json}. All entities' outcomes meet on one worker, so this needs memory
+ * for every sampled row.
  */
 public final class CompareWithGlobalModel
     extends PTransform<PCollection<KV<String, WindowOutcome>>, WriteFilesResult<String>> {
@@ -31,11 +32,15 @@ public final class CompareWithGlobalModel
 
   private final BatchTrainingConfig config;
   private final PCollectionView<TabularEncoder> encoder;
+  private final PCollectionView<GlobalModel> global;
 
   public CompareWithGlobalModel(
-      BatchTrainingConfig config, PCollectionView<TabularEncoder> encoder) {
+      BatchTrainingConfig config,
+      PCollectionView<TabularEncoder> encoder,
+      PCollectionView<GlobalModel> global) {
     this.config = config;
     this.encoder = encoder;
+    this.global = global;
   }
 
   @Override
@@ -46,8 +51,9 @@ public final class CompareWithGlobalModel
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()))
         .apply("GatherAllEntities", GroupByKey.create())
         .apply(
-            "TrainGlobalModel",
-            ParDo.of(new CompareWithGlobalModelFn(config, encoder)).withSideInputs(encoder))
+            "CompareServedWithGlobal",
+            ParDo.of(new CompareWithGlobalModelFn(config, encoder, global))
+                .withSideInputs(encoder, global))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
         .apply("WriteGlobalFiles", NamedFileSink.writeTo(config.output()));
   }

@@ -8,22 +8,31 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 
-/** All entities' outcomes → the global model file and {@code global/comparison.json}. */
+/**
+ * All entities' outcomes and the global model → the global model file and {@code
+ * global/comparison.json}.
+ */
 final class CompareWithGlobalModelFn
     extends DoFn<KV<String, Iterable<WindowOutcome>>, KV<String, byte[]>> {
   private final BatchTrainingConfig config;
   private final PCollectionView<TabularEncoder> encoder;
+  private final PCollectionView<GlobalModel> global;
 
-  CompareWithGlobalModelFn(BatchTrainingConfig config, PCollectionView<TabularEncoder> encoder) {
+  CompareWithGlobalModelFn(
+      BatchTrainingConfig config,
+      PCollectionView<TabularEncoder> encoder,
+      PCollectionView<GlobalModel> global) {
     this.config = config;
     this.encoder = encoder;
+    this.global = global;
   }
 
   @ProcessElement
   public void process(ProcessContext c) throws XGBoostError {
     List<WindowOutcome> all = new ArrayList<>();
     c.element().getValue().forEach(all::add);
-    GlobalModelComparison g = GlobalModelComparison.compare(all, config.training());
+    GlobalModelComparison g =
+        GlobalModelComparison.compare(all, c.sideInput(global), config.training());
     String modelFile = null;
     if (g.isTrained()) {
       modelFile = CompareWithGlobalModel.MODEL_FILE + config.modelFormat().extension();

@@ -8,6 +8,7 @@ import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.MetricsJson;
+import io.fleetlearn.training.SelectionJson;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
@@ -24,9 +25,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The files written per entity under {@code OUTPUT/entities/}: the model ({@code <entity>.ubj} or
  * {@code .json}) and its metadata ({@code <entity>.metadata.json}: encoding, label mapping,
- * parameters, sample counts and holdout metrics). Entity keys are made file-name safe: characters
- * outside {@code [A-Za-z0-9._-]} become {@code _} and a short hash of the key is appended, so two
- * keys never share a file.
+ * parameters, sample counts, holdout metrics and which candidate serves: {@code model.kind}, with
+ * its own {@code threshold}). Entity keys are made file-name safe: characters outside {@code
+ * [A-Za-z0-9._-]} become {@code _} and a short hash of the key is appended, so two keys never share
+ * a file.
  */
 public final class EntityModelFiles {
   /** Directory of the per-entity files, relative to the output directory. */
@@ -100,6 +102,8 @@ public final class EntityModelFiles {
       m.put("format", config.modelFormat().label());
       m.put("sha256", ModelUpdate.sha256(modelFileBytes));
       m.put("bytes", modelFileBytes.length);
+      m.put("kind", r.selection().kind().name());
+      m.put("threshold", r.selection().threshold());
     }
     ArrayNode features = n.putArray("features");
     encoder.featureNames().forEach(features::add);
@@ -121,7 +125,8 @@ public final class EntityModelFiles {
       time.put("end", Instant.ofEpochMilli(o.windowEnd()).toString());
     }
     n.set("params", MAPPER.valueToTree(config.training().describe()));
-    n.put("threshold", config.training().threshold());
+    // The served threshold: the model's own once trained, else the configured one.
+    n.put("threshold", r.isTrained() ? r.selection().threshold() : config.training().threshold());
     n.put("holdoutFraction", config.training().holdoutFraction());
     ObjectNode samples = n.putObject("samples");
     samples.put("rows", s.seen());
@@ -132,6 +137,10 @@ public final class EntityModelFiles {
     samples.put("holdout", r.holdoutRows());
     if (r.isTrained()) {
       n.set("metrics", metrics(r.metrics()));
+      if (r.selection().fleetMetrics() != null) {
+        n.set("fleetMetrics", metrics(r.selection().fleetMetrics()));
+      }
+      n.set("selection", SelectionJson.toNode(r.selection()));
       n.put("trainingMillis", r.trainingMillis());
     }
     return n;

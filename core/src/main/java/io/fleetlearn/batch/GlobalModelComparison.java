@@ -6,32 +6,32 @@ import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.FeatureMatrix;
+import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.TrainingParams;
+import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
-import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Per-entity models against one global model, on the same holdout. The global model is trained,
- * with the same parameters, on every labelled row that no per-entity model held out (rows of
- * entities that got no model included); it is then scored on each entity's holdout, and both kinds
- * of model are scored on the pooled holdout (each row scored by its own entity's model for the
- * per-entity side). Pure function of the outcomes, deterministic: entities are taken in key order.
+ * The served per-entity models against the global model ({@link GlobalModel}), on the same holdout.
+ * The global model is scored on each entity's holdout, and both sides on the pooled holdout (each
+ * row scored by its own entity's served model, at that model's threshold, for the per-entity side).
+ * An entity's served model may itself be the global model ({@link ModelKind#FLEET}) or start from
+ * it ({@link ModelKind#FLEET_TUNED}): each entity names its kind. Pure function of the outcomes,
+ * deterministic: entities are taken in key order.
  */
 public final class GlobalModelComparison {
-  /** One entity's holdout scored by its own model and by the global model. */
+  /** One entity's holdout scored by its served model and by the global model. */
   public record EntityComparison(
       String entity,
+      ModelKind kind,
       int holdoutRows,
       long holdoutPositives,
       ClassificationMetrics perEntity,
@@ -72,48 +72,36 @@ public final class GlobalModelComparison {
     return new GlobalModelComparison(reason, null, 0, 0, 0, null, null, List.of(), 0);
   }
 
-  /**
-   * Trains the global model and compares; never throws for lack of data (see {@link #isTrained}).
-   */
+  /** Trains the global model on the outcomes' samples, then compares (tests, one-off use). */
   public static GlobalModelComparison compare(List<WindowOutcome> outcomes, TrainingParams params)
       throws XGBoostError {
+    List<WindowOutcome> sorted = new ArrayList<>(outcomes);
+    sorted.sort(Comparator.comparing(WindowOutcome::machineId));
+    List<WindowSample> samples = new ArrayList<>();
+    for (WindowOutcome o : sorted) {
+      samples.add(o.sample());
+    }
+    return compare(outcomes, GlobalModel.train(samples, params), params);
+  }
+
+  /** Compares the outcomes' served models with {@code global}; never throws for lack of data. */
+  public static GlobalModelComparison compare(
+      List<WindowOutcome> outcomes, GlobalModel global, TrainingParams params) throws XGBoostError {
     List<WindowOutcome> sorted = new ArrayList<>(outcomes);
     sorted.sort(Comparator.comparing(WindowOutcome::machineId));
     if (sorted.isEmpty()) {
       return skipped("no entities");
     }
-    int dim = sorted.get(0).sample().dim();
-    int rows = 0;
-    for (WindowOutcome o : sorted) {
-      rows += o.sample().size();
+    if (!global.isTrained()) {
+      return skipped(global.skipReason());
     }
-    float[] data = new float[rows * dim];
-    float[] labels = new float[rows];
-    int n = 0;
-    long positives = 0;
-    for (WindowOutcome o : sorted) {
-      WindowSample s = o.sample();
-      int[] holdout = o.result().holdoutIndex();
-      byte[] l = s.labelArray();
-      for (int i = 0; i < s.size(); i++) {
-        if (l[i] >= 0 && Arrays.binarySearch(holdout, i) < 0) {
-          System.arraycopy(s.featureArray(), i * dim, data, n * dim, dim);
-          labels[n++] = l[i];
-          positives += l[i];
-        }
-      }
-    }
-    if (positives == 0 || positives == n) {
-      return skipped("the pooled training rows hold a single class (" + n + " rows)");
-    }
-    long start = System.nanoTime();
-    Booster global = train(data, labels, n, dim, params);
+    Booster g = XgbTrainer.load(global.model());
     try {
-      long millis = (System.nanoTime() - start) / 1_000_000;
       List<EntityComparison> rowsOut = new ArrayList<>();
       List<float[]> own = new ArrayList<>();
       List<float[]> glob = new ArrayList<>();
       List<byte[]> truth = new ArrayList<>();
+      List<ClassificationMetrics> served = new ArrayList<>();
       for (WindowOutcome o : sorted) {
         if (!o.result().isTrained()) {
           continue;
@@ -126,22 +114,26 @@ public final class GlobalModelComparison {
         } finally {
           b.dispose();
         }
-        float[] globalScores = XgbTrainer.predict(global, h.data(), h.rows(), h.cols());
+        float[] globalScores = XgbTrainer.predict(g, h.data(), h.rows(), h.cols());
         byte[] y = h.labelBytes();
         long p = 0;
         for (byte v : y) {
           p += v;
         }
+        TrainingResult.Selection sel = o.result().selection();
+        ClassificationMetrics mine = BinaryMetrics.compute(ownScores, y, h.rows(), sel.threshold());
         rowsOut.add(
             new EntityComparison(
                 o.machineId(),
+                sel.kind(),
                 h.rows(),
                 p,
-                BinaryMetrics.compute(ownScores, y, h.rows(), params.threshold()),
+                mine,
                 BinaryMetrics.compute(globalScores, y, h.rows(), params.threshold())));
         own.add(ownScores);
         glob.add(globalScores);
         truth.add(y);
+        served.add(mine);
       }
       if (rowsOut.isEmpty()) {
         return skipped("no entity got a model, so there is no holdout to compare on");
@@ -151,30 +143,45 @@ public final class GlobalModelComparison {
       byte[] y = concatBytes(truth);
       return new GlobalModelComparison(
           null,
-          global.toByteArray(XgbTrainer.MODEL_FORMAT),
-          n,
-          positives,
+          global.model(),
+          global.trainRows(),
+          global.trainPositives(),
           y.length,
-          BinaryMetrics.compute(ownAll, y, y.length, params.threshold()),
+          pooled(ownAll, y, served),
           BinaryMetrics.compute(globAll, y, y.length, params.threshold()),
           rowsOut,
-          millis);
+          global.trainingMillis());
     } finally {
-      global.dispose();
+      g.dispose();
     }
   }
 
-  // The same booster parameters and rounds as XgbTrainer, on a matrix that spans all entities.
-  private static Booster train(float[] data, float[] labels, int rows, int dim, TrainingParams p)
-      throws XGBoostError {
-    DMatrix d = new DMatrix(Arrays.copyOf(data, rows * dim), rows, dim, Float.NaN);
-    try {
-      d.setLabel(Arrays.copyOf(labels, rows));
-      Map<String, Object> booster = p.boosterParams();
-      return XGBoost.train(d, booster, p.rounds(), Collections.emptyMap(), null, null);
-    } finally {
-      d.dispose();
+  /**
+   * Pooled metrics of rows scored by different models at different thresholds: AUC and log loss
+   * over all scores, the threshold metrics from the summed confusion matrices (no single threshold:
+   * each row was judged at its own model's).
+   */
+  static ClassificationMetrics pooled(float[] scores, byte[] y, List<ClassificationMetrics> parts) {
+    ClassificationMetrics ranking = BinaryMetrics.compute(scores, y, y.length, 0.5);
+    long tp = 0;
+    long fp = 0;
+    long tn = 0;
+    long fn = 0;
+    for (ClassificationMetrics m : parts) {
+      tp += m.tp();
+      fp += m.fp();
+      tn += m.tn();
+      fn += m.fn();
     }
+    long n = tp + fp + tn + fn;
+    return ClassificationMetrics.of(
+            ranking.auc(),
+            tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn),
+            tp + fp == 0 ? 0 : (double) tp / (tp + fp),
+            tp + fn == 0 ? 0 : (double) tp / (tp + fn),
+            n == 0 ? 0 : (double) (tp + tn) / n,
+            ranking.logLoss())
+        .withCounts(Double.NaN, tp, fp, tn, fn);
   }
 
   private static float[] concat(List<float[]> parts) {
@@ -221,7 +228,7 @@ public final class GlobalModelComparison {
     return holdoutRows;
   }
 
-  /** Each holdout row scored by its entity's own model. */
+  /** Each holdout row scored by its entity's served model, at that model's threshold. */
   public @Nullable ClassificationMetrics pooledPerEntity() {
     return pooledPerEntity;
   }
@@ -265,6 +272,7 @@ public final class GlobalModelComparison {
       for (EntityComparison e : entities) {
         ObjectNode r = rows.addObject();
         r.put("entity", e.entity());
+        r.put("kind", e.kind().name());
         r.put("holdout", e.holdoutRows());
         r.put("holdoutPositives", e.holdoutPositives());
         r.set("perEntityModel", EntityModelFiles.metrics(e.perEntity()));

@@ -4,6 +4,7 @@ import io.fleetlearn.training.WindowOutcome;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -17,7 +18,7 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * <pre>
  * ReadHistoryFiles → KeepMatchingRows → LearnEncoding (side input)
- *   → TrainPerEntity (EncodeRows → CollectTrainingSet → TrainOnEntityHistory)
+ *   → TrainPerEntity (EncodeRows → CollectTrainingSet → [TrainGlobalModel] → TrainOnEntityHistory)
  *   → WriteModelFiles, [CompareWithGlobalModel], and every rejected row → WriteRejectedRows
  * </pre>
  *
@@ -50,11 +51,19 @@ public final class TrainFromHistory extends PTransform<PBegin, PCollectionTuple>
         kept.apply(
             "TrainPerEntity",
             new TrainPerEntity(
-                config.schema(), encoder, config.training(), config.maxRowsPerEntity()));
+                config.schema(),
+                encoder,
+                config.training(),
+                config.maxRowsPerEntity(),
+                config.compareGlobal()));
     PCollection<KV<String, WindowOutcome>> outcomes = trained.get(TrainPerEntity.OUTCOMES);
     outcomes.apply("WriteModelFiles", new WriteModelFiles(config, encoder));
     if (config.compareGlobal()) {
-      outcomes.apply("CompareWithGlobalModel", new CompareWithGlobalModel(config, encoder));
+      PCollectionView<GlobalModel> global =
+          trained
+              .get(TrainPerEntity.GLOBAL_MODEL)
+              .apply("GlobalModelForComparison", View.asSingleton());
+      outcomes.apply("CompareWithGlobalModel", new CompareWithGlobalModel(config, encoder, global));
     }
     PCollection<RejectedRow> rejected =
         PCollectionList.of(read.get(ReadHistoryFiles.REJECTED))

@@ -4,6 +4,7 @@ import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.dataset.WindowSampleCoder;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventCoder;
+import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.WindowOutcomeCoder;
@@ -11,8 +12,11 @@ import io.fleetlearn.training.XgbTrainer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -27,12 +31,21 @@ import org.apache.beam.sdk.values.TupleTagList;
  * CollectTrainingSet}, at most {@code maxRowsPerEntity} rows) and trained on with the streaming
  * {@link XgbTrainer} ({@code TrainOnEntityHistory}), so batch and streaming train identically.
  * Bounded input in the global window: one outcome per entity.
+ *
+ * <p>When the fleet candidates are allowed (or the comparison asks for it), every entity's sample
+ * first meets on one worker ({@code GatherAllSamples}) to train the {@link GlobalModel} ({@code
+ * TrainGlobalModel}, also output as {@link #GLOBAL_MODEL}); each entity's training then reads it as
+ * a side input and chooses among its own model, the global model continued on its rows, and the
+ * global model as it is.
  */
 public final class TrainPerEntity extends PTransform<PCollection<TabularRecord>, PCollectionTuple> {
   public static final TupleTag<KV<String, WindowOutcome>> OUTCOMES =
       new TupleTag<KV<String, WindowOutcome>>("outcomes") {};
   public static final TupleTag<RejectedRow> REJECTED =
       new TupleTag<RejectedRow>("rejectedOnEncode") {};
+
+  /** The global model; present when {@code trainGlobal}. */
+  public static final TupleTag<GlobalModel> GLOBAL_MODEL = new TupleTag<GlobalModel>("global") {};
 
   private static final TupleTag<KV<String, SensorEvent>> ENCODED =
       new TupleTag<KV<String, SensorEvent>>("encoded") {};
@@ -41,16 +54,35 @@ public final class TrainPerEntity extends PTransform<PCollection<TabularRecord>,
   private final PCollectionView<TabularEncoder> encoder;
   private final TrainingParams training;
   private final int maxRowsPerEntity;
+  private final boolean trainGlobal;
 
   public TrainPerEntity(
       TabularSchema schema,
       PCollectionView<TabularEncoder> encoder,
       TrainingParams training,
       int maxRowsPerEntity) {
+    this(schema, encoder, training, maxRowsPerEntity, usesFleet(training));
+  }
+
+  /**
+   * @param trainGlobal train the global model even when no entity may use it (for the comparison)
+   */
+  public TrainPerEntity(
+      TabularSchema schema,
+      PCollectionView<TabularEncoder> encoder,
+      TrainingParams training,
+      int maxRowsPerEntity,
+      boolean trainGlobal) {
     this.schema = schema;
     this.encoder = encoder;
     this.training = training;
     this.maxRowsPerEntity = maxRowsPerEntity;
+    this.trainGlobal = trainGlobal || usesFleet(training);
+  }
+
+  /** Whether the candidates include one built from the fleet (global) model. */
+  public static boolean usesFleet(TrainingParams training) {
+    return training.allows(ModelKind.FLEET) || training.allows(ModelKind.FLEET_TUNED);
   }
 
   @Override
@@ -62,7 +94,7 @@ public final class TrainPerEntity extends PTransform<PCollection<TabularRecord>,
                 .withSideInputs(encoder)
                 .withOutputTags(ENCODED, TupleTagList.of(REJECTED)));
     encoded.get(REJECTED).setCoder(RejectedRowCoder.of());
-    PCollection<KV<String, WindowOutcome>> outcomes =
+    PCollection<KV<String, WindowSample>> samples =
         encoded
             .get(ENCODED)
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SensorEventCoder.of()))
@@ -71,10 +103,38 @@ public final class TrainPerEntity extends PTransform<PCollection<TabularRecord>,
                 Combine.<String, SensorEvent, WindowSample>perKey(
                         new CollectEntitySampleCombineFn(encoder, maxRowsPerEntity))
                     .withSideInputs(encoder))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of()));
+    if (!trainGlobal) {
+      PCollection<KV<String, WindowOutcome>> outcomes =
+          samples
+              .apply(
+                  "TrainOnEntityHistory",
+                  ParDo.of(new TrainEntityModelFn(new XgbTrainer(training), null)))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
+      return PCollectionTuple.of(OUTCOMES, outcomes).and(REJECTED, encoded.get(REJECTED));
+    }
+    PCollection<GlobalModel> global =
+        samples
+            .apply("KeyAllAlike", WithKeys.of("all"))
+            .setCoder(
+                KvCoder.of(
+                    StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), WindowSampleCoder.of())))
+            .apply("GatherAllSamples", GroupByKey.create())
+            .apply("TrainGlobalModel", ParDo.of(new TrainGlobalModelFn(training)))
+            .setCoder(GlobalModel.Coder.of());
+    PCollectionView<GlobalModel> globalView = global.apply("GlobalModelView", View.asSingleton());
+    boolean fleetCandidates = usesFleet(training);
+    PCollection<KV<String, WindowOutcome>> outcomes =
+        samples
             .apply(
-                "TrainOnEntityHistory", ParDo.of(new TrainEntityModelFn(new XgbTrainer(training))))
+                "TrainOnEntityHistory",
+                ParDo.of(
+                        new TrainEntityModelFn(
+                            new XgbTrainer(training), fleetCandidates ? globalView : null))
+                    .withSideInputs(globalView))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
-    return PCollectionTuple.of(OUTCOMES, outcomes).and(REJECTED, encoded.get(REJECTED));
+    return PCollectionTuple.of(OUTCOMES, outcomes)
+        .and(REJECTED, encoded.get(REJECTED))
+        .and(GLOBAL_MODEL, global);
   }
 }

@@ -128,14 +128,16 @@ public final class TrainingSummary {
     b.append(
         String.format(
             Locale.ROOT,
-            "%n%-12s %-8s %7s %8s %9s %6s %7s %6s %6s %9s %6s %8s%n",
+            "%n%-12s %-8s %-11s %7s %8s %9s %6s %7s %9s %6s %6s %9s %6s %8s%n",
             "entity",
             "status",
+            "kind",
             "rows",
             "labelled",
             "positives",
             "train",
             "holdout",
+            "threshold",
             "AUC",
             "F1",
             "precision",
@@ -147,15 +149,17 @@ public final class TrainingSummary {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-12s %-8s %7d %8d %9d %6d %7d",
+              "%-12s %-8s %-11s %7d %8d %9d %6d %7d",
               n.path("entity").asText(),
               n.path("status").asText(),
+              trained ? n.path("model").path("kind").asText("OWN") : "-",
               s.path("rows").asLong(),
               s.path("labelled").asLong(),
               s.path("positives").asLong(),
               s.path("train").asLong(),
               s.path("holdout").asLong()));
       if (trained) {
+        b.append(String.format(Locale.ROOT, " %9.3f", n.path("threshold").asDouble()));
         b.append(metricsRow(n.path("metrics")));
       } else {
         b.append("  ").append(n.path("reason").asText());
@@ -187,14 +191,14 @@ public final class TrainingSummary {
         b.append(
             String.format(
                 Locale.ROOT,
-                "Per-entity models vs one global model on the same holdout (%d rows; global model"
-                    + " trained on %d rows):%n",
+                "Served per-entity models vs one global model on the same holdout (%d rows; global"
+                    + " model trained on %d rows):%n",
                 gs.path("holdout").asLong(),
                 gs.path("train").asLong()));
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %-10s %7s %6s %6s %9s %6s %8s%n",
+                "%-12s %-11s %7s %6s %6s %9s %6s %8s%n",
                 "holdout",
                 "model",
                 "rows",
@@ -207,15 +211,15 @@ public final class TrainingSummary {
           b.append(
               String.format(
                   Locale.ROOT,
-                  "%-12s %-10s %7d%s%n",
+                  "%-12s %-11s %7d%s%n",
                   e.path("entity").asText(),
-                  "per-entity",
+                  e.path("kind").asText("OWN"),
                   e.path("holdout").asLong(),
                   metricsRow(e.path("perEntityModel"))));
           b.append(
               String.format(
                   Locale.ROOT,
-                  "%-12s %-10s %7d%s%n",
+                  "%-12s %-11s %7d%s%n",
                   "",
                   "global",
                   e.path("holdout").asLong(),
@@ -225,15 +229,15 @@ public final class TrainingSummary {
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %-10s %7d%s%n",
+                "%-12s %-11s %7d%s%n",
                 "all",
-                "per-entity",
+                "served",
                 gs.path("holdout").asLong(),
                 metricsRow(pooled.path("perEntityModels"))));
         b.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %-10s %7d%s%n",
+                "%-12s %-11s %7d%s%n",
                 "",
                 "global",
                 gs.path("holdout").asLong(),

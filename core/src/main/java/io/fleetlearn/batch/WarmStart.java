@@ -2,6 +2,8 @@ package io.fleetlearn.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.SelectionJson;
 import io.fleetlearn.training.XgbTrainer;
 import java.io.IOException;
 import java.time.Instant;
@@ -19,7 +21,8 @@ import org.apache.beam.sdk.io.FileSystems;
  * Turns a run's trained models into version-1 champions for the model-updates topic: one {@link
  * ModelUpdate} per trained entity with status PROMOTED and version 1, its window the time span of
  * the entity's rows ([0, 0] without a time column), its metrics the holdout metrics, and the model
- * as UBJ (converted when the files are JSON). Skipped entities get no update.
+ * as UBJ (converted when the files are JSON), with the kind that serves the entity and its
+ * threshold. Skipped entities get no update.
  */
 public final class WarmStart {
   /** Machine ids the model-update contract (and the sensor-event parser) accept. */
@@ -84,6 +87,14 @@ public final class WarmStart {
         .trainingMillis(n.path("trainingMillis").asLong())
         .model(ubj, start, end)
         .modelMetrics(EntityModelFiles.metrics(n.path("metrics")))
+        .modelKind(ModelKind.parse(n.path("model").path("kind").asText("OWN")))
+        .modelThreshold(
+            n.path("model").path("threshold").isNumber()
+                ? n.path("model").path("threshold").asDouble()
+                : Double.NaN)
+        .selection(
+            SelectionJson.read(
+                n.get("selection"), EntityModelFiles.metrics(n.path("fleetMetrics"))))
         .build();
   }
 

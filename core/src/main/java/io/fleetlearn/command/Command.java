@@ -78,9 +78,17 @@ public abstract class Command {
    * {@link #defaults()} added for the options that are still unset.
    */
   public final String[] withDefaults(String[] args) {
+    return withDefaults(args, defaults());
+  }
+
+  /**
+   * {@code args} with {@code --optionsFile} expanded, then {@code defaults} (option name to value)
+   * added for the options that are still unset.
+   */
+  public static String[] withDefaults(String[] args, Map<String, String> defaults) {
     List<String> all = new ArrayList<>(Arrays.asList(OptionsFile.expand(args)));
     List<String> given = List.copyOf(all);
-    for (Map.Entry<String, String> d : defaults().entrySet()) {
+    for (Map.Entry<String, String> d : defaults.entrySet()) {
       if (!hasFlag(given, d.getKey())) {
         all.add("--" + d.getKey() + "=" + d.getValue());
       }

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Hidden;
@@ -117,8 +119,22 @@ public final class CommandLine {
   }
 
   private static String message(Throwable e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
+    if (e.getMessage() == null) {
+      return e.toString();
+    }
+    // Beam names the options interface, which means nothing to the user: name the option.
+    Matcher m = UNKNOWN_OPTION.matcher(e.getMessage());
+    if (m.lookingAt()) {
+      return "unknown option --"
+          + m.group(1)
+          + (m.group(2) == null ? "" : "; did you mean --" + m.group(2) + "?");
+    }
+    return e.getMessage();
   }
+
+  private static final Pattern UNKNOWN_OPTION =
+      Pattern.compile(
+          "Class interface \\S+ missing a property named '([^']+)'\\.(?: Did you mean '([^']+)'\\?)?");
 
   /** The list of commands. */
   public void usage(PrintStream out) {
@@ -166,6 +182,37 @@ public final class CommandLine {
     }
   }
 
+  /**
+   * The options of {@code group} as a Markdown table (option, type, default, description), the
+   * defaults as the interface declares them; for the reference page docs/options.md.
+   */
+  public static String markdownTable(Class<? extends PipelineOptions> group) {
+    StringBuilder b = new StringBuilder();
+    b.append("| option | type | default | description |\n|---|---|---|---|\n");
+    Arrays.stream(group.getDeclaredMethods())
+        .filter(CommandLine::isDocumentedGetter)
+        .sorted(Comparator.comparing(CommandLine::property))
+        .forEach(
+            m ->
+                b.append("| `--")
+                    .append(property(m))
+                    .append("` | ")
+                    .append(typeName(m).replace("|", "\\|").replace("<", "&lt;"))
+                    .append(" | ")
+                    .append(
+                        defaultText(null, property(m), m)
+                            .replaceFirst("^\\(default: (.*)\\)$", "`$1`")
+                            .replaceFirst("^\\((required|default: computed)\\)$", "$1"))
+                    .append(" | ")
+                    .append(
+                        m.getAnnotation(Description.class)
+                            .value()
+                            .replace("|", "\\|")
+                            .replace("\n", " "))
+                    .append(" |\n"));
+    return b.toString();
+  }
+
   private static boolean isDocumentedGetter(Method m) {
     String n = m.getName();
     return m.getParameterCount() == 0
@@ -189,7 +236,7 @@ public final class CommandLine {
   }
 
   private static String defaultText(Command c, String property, Method m) {
-    String own = c.defaults().get(property);
+    String own = c == null ? null : c.defaults().get(property);
     if (own != null) {
       return "(default: " + own + ")";
     }

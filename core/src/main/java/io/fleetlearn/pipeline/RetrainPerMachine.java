@@ -5,8 +5,11 @@ import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.registry.ModelUpdateCoder;
 import io.fleetlearn.scoring.DefectPrediction;
 import io.fleetlearn.scoring.ScoringConfig;
+import io.fleetlearn.training.WindowOutcome;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -21,8 +24,13 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * <pre>
  * ParseAndValidate → WindowPerMachine → TrainPerMachine → ModelRegistry
- *                                     └─ TrainFleetModel (optional)    └─ ScoreEvents (optional)
+ *                                     └─ TrainFleetModel (optional) ─┘  └─ ScoreEvents (optional)
  * </pre>
+ *
+ * <p>Each machine's events are collected per window by one keyed stateful step, and its challenger
+ * trained when the window closes ({@link TrainWithFleetModel}); with the fleet model on, it is
+ * chosen among its own model, the fleet model continued on its rows and the fleet model as it is;
+ * without it, each machine trains its own.
  *
  * <p>With scoring on ({@link RetrainingConfig#scoring()}), accepted events are also scored by their
  * machine's champion or the fleet model ({@link #PREDICTIONS}), and the fleet model's updates come
@@ -60,25 +68,35 @@ public final class RetrainPerMachine extends PTransform<PCollection<RawRecord>, 
                 "WindowPerMachine",
                 new WindowPerMachine(
                     config.windowSize(), config.allowedLateness(), config.lateFiringDelay()));
-    PCollectionTuple registry =
-        windowed
-            .apply("TrainPerMachine", new TrainPerMachine(config))
-            .apply("ModelRegistry", new ModelRegistry(config));
+    ScoringConfig scoring = config.scoring();
+    boolean fleetOn = scoring.enabled() && scoring.fleetModel();
+    PCollection<ModelUpdate> fleet =
+        fleetOn ? windowed.apply("TrainFleetModel", new TrainFleetModel(config)) : null;
+    // Without fleet candidates the trainers get no fleet model and train each machine's own.
+    PCollection<ModelUpdate> fleetForTrainers =
+        fleetOn && TrainWithFleetModel.usesFleet(config.training())
+            ? fleet
+            : windowed
+                .getPipeline()
+                .apply("NoFleetModel", Create.empty(ModelUpdateCoder.of()))
+                .setCoder(ModelUpdateCoder.of());
+    PCollection<KV<String, WindowOutcome>> outcomes =
+        PCollectionTuple.of(TrainWithFleetModel.EVENTS, windowed)
+            .and(TrainWithFleetModel.FLEET_MODEL_UPDATES, fleetForTrainers)
+            .apply("TrainPerMachine", new TrainWithFleetModel(config));
+    PCollectionTuple registry = outcomes.apply("ModelRegistry", new ModelRegistry(config));
     PCollectionTuple out =
         PCollectionTuple.of(MODEL_UPDATES, registry.get(MODEL_UPDATES))
             .and(DRIFT_REPORTS, registry.get(DRIFT_REPORTS))
             .and(ParseAndValidate.DEAD_LETTERS, parsed.get(ParseAndValidate.DEAD_LETTERS))
             .and(ParseAndValidate.ACCEPTED, parsed.get(ParseAndValidate.ACCEPTED));
-    ScoringConfig scoring = config.scoring();
     if (!scoring.enabled()) {
       return out;
     }
     PCollectionTuple scoringInput =
         PCollectionTuple.of(ScoreEvents.EVENTS, parsed.get(ParseAndValidate.ACCEPTED))
             .and(ScoreEvents.MODEL_UPDATES, registry.get(MODEL_UPDATES));
-    if (scoring.fleetModel()) {
-      PCollection<ModelUpdate> fleet =
-          windowed.apply("TrainFleetModel", new TrainFleetModel(config));
+    if (fleet != null) {
       out = out.and(FLEET_MODEL_UPDATES, fleet);
       scoringInput = scoringInput.and(ScoreEvents.FLEET_MODEL_UPDATES, fleet);
     }

@@ -4,6 +4,8 @@ import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventCoder;
 import io.fleetlearn.registry.FleetModel;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.training.ModelKind;
+import java.util.EnumSet;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -42,7 +44,11 @@ public final class TrainFleetModel
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SensorEventCoder.of()))
         .apply(
             "TrainFleetOnWindowClose",
-            new TrainPerMachine(config, config.scoring().fleetSampleCapacity()))
+            new TrainPerMachine(
+                config,
+                config.scoring().fleetSampleCapacity(),
+                // The fleet model is always a model of its own sample (it is the fleet model).
+                config.training().toBuilder().candidates(EnumSet.of(ModelKind.OWN)).build()))
         .apply("FleetModelRegistry", new ModelRegistry(config, false))
         .get(ModelRegistry.MODEL_UPDATES);
   }

@@ -5,6 +5,7 @@ import io.fleetlearn.dataset.PreCombineSamplesFn;
 import io.fleetlearn.dataset.WindowSample;
 import io.fleetlearn.dataset.WindowSampleCoder;
 import io.fleetlearn.event.SensorEvent;
+import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.WindowOutcomeCoder;
 import io.fleetlearn.training.XgbTrainer;
@@ -26,15 +27,20 @@ public final class TrainPerMachine
         PCollection<KV<String, SensorEvent>>, PCollection<KV<String, WindowOutcome>>> {
   private final RetrainingConfig config;
   private final int sampleCapacity;
+  private final TrainingParams training;
 
   public TrainPerMachine(RetrainingConfig config) {
-    this(config, config.reservoirCapacity());
+    this(config, config.reservoirCapacity(), config.training());
   }
 
-  /** With a sample capacity other than the per-machine one (the fleet model's). */
-  public TrainPerMachine(RetrainingConfig config, int sampleCapacity) {
+  /**
+   * With a sample capacity other than the per-machine one and other training parameters (the fleet
+   * model's).
+   */
+  public TrainPerMachine(RetrainingConfig config, int sampleCapacity, TrainingParams training) {
     this.config = config;
     this.sampleCapacity = sampleCapacity;
+    this.training = training;
   }
 
   /**
@@ -56,7 +62,7 @@ public final class TrainPerMachine
     return collect(in, config.schema().size(), sampleCapacity)
         .apply(
             "TrainOnWindowClose",
-            ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(config.training()), config.metrics())))
+            ParDo.of(new TrainOnWindowCloseFn(new XgbTrainer(training), config.metrics())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
   }
 }

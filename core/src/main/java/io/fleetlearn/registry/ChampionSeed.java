@@ -105,7 +105,9 @@ public final class ChampionSeed {
             u.modelWindowStart(),
             u.modelWindowEnd(),
             baseline,
-            ReferenceProfile.empty(features.size())),
+            ReferenceProfile.empty(features.size()),
+            u.modelKind(),
+            u.modelThreshold()),
         floor,
         null);
   }

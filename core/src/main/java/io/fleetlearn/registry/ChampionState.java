@@ -2,12 +2,14 @@ package io.fleetlearn.registry;
 
 import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ModelKind;
 import java.util.Objects;
 
 /**
  * A machine's registry entry, kept in keyed state: the champion's version and model (UBJ bytes),
- * the window it was trained on, and its holdout metrics at training time (the baseline its decay is
- * measured against). Immutable: the registry replaces it on promotion.
+ * which candidate it is ({@link ModelKind}) and its own alert threshold, the window it was trained
+ * on, and its holdout metrics at training time (the baseline its decay is measured against).
+ * Immutable: the registry replaces it on promotion.
  */
 public final class ChampionState {
   private final long version;
@@ -17,7 +19,10 @@ public final class ChampionState {
   private final long windowEnd;
   private final ClassificationMetrics trainingMetrics;
   private final ReferenceProfile reference;
+  private final ModelKind kind;
+  private final double threshold;
 
+  /** An own model without a threshold of its own (entries written before either existed). */
   public ChampionState(
       long version,
       byte[] model,
@@ -26,6 +31,32 @@ public final class ChampionState {
       long windowEnd,
       ClassificationMetrics trainingMetrics,
       ReferenceProfile reference) {
+    this(
+        version,
+        model,
+        modelSha256,
+        windowStart,
+        windowEnd,
+        trainingMetrics,
+        reference,
+        ModelKind.OWN,
+        Double.NaN);
+  }
+
+  /**
+   * @param threshold the model's alert threshold; NaN when it has none (the scorer's default
+   *     applies)
+   */
+  public ChampionState(
+      long version,
+      byte[] model,
+      String modelSha256,
+      long windowStart,
+      long windowEnd,
+      ClassificationMetrics trainingMetrics,
+      ReferenceProfile reference,
+      ModelKind kind,
+      double threshold) {
     this.version = version;
     this.model = Objects.requireNonNull(model);
     this.modelSha256 = Objects.requireNonNull(modelSha256);
@@ -33,6 +64,17 @@ public final class ChampionState {
     this.windowEnd = windowEnd;
     this.trainingMetrics = Objects.requireNonNull(trainingMetrics);
     this.reference = Objects.requireNonNull(reference);
+    this.kind = Objects.requireNonNull(kind);
+    this.threshold = threshold;
+  }
+
+  public ModelKind kind() {
+    return kind;
+  }
+
+  /** The model's alert threshold; NaN when it carries none. */
+  public double threshold() {
+    return threshold;
   }
 
   public ReferenceProfile reference() {

@@ -238,7 +238,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
             // A champion adopted from the topic has no training data to compare with.
             champion == null || champion.reference().isEmpty() ? null : champion.reference(),
             championScores,
-            championScores == null ? null : labelledMetrics(o.sample(), championScores));
+            championScores == null
+                ? null
+                : labelledMetrics(o.sample(), championScores, thresholdOf(champion)));
     if (report.drifted()) {
       drifting.inc();
     }
@@ -281,14 +283,15 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                   + champion.version()
                   + " on one ending "
                   + new Instant(champion.windowEnd()))
-          .metrics(r.metrics());
+          .metrics(r.metrics())
+          .selection(r.selection());
     } else {
       ClassificationMetrics onHoldout =
-          championScores == null ? null : holdoutMetrics(o, championScores);
+          championScores == null ? null : holdoutMetrics(o, championScores, thresholdOf(champion));
       PromotionPolicy.Decision d =
           policy.decide(
               r.metrics(), onHoldout, champion == null ? null : champion.trainingMetrics());
-      u.metrics(r.metrics()).championMetrics(onHoldout);
+      u.metrics(r.metrics()).championMetrics(onHoldout).selection(r.selection());
       // Without a champion, or with one that could not score the holdout, the policy decides as
       // for a first model: promoted unless the challenger is below the promotion floor.
       if (d.promoted()) {
@@ -300,7 +303,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                 o.windowStart(),
                 o.windowEnd(),
                 r.metrics(),
-                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()));
+                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()),
+                r.selection().kind(),
+                r.selection().threshold());
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED)
             .reason(
@@ -317,6 +322,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     if (next != null) {
       u.version(next.version())
           .model(next.model(), next.modelSha256(), next.windowStart(), next.windowEnd())
+          .modelKind(next.kind())
+          .modelThreshold(next.threshold())
           .modelMetrics(
               next.trainingMetrics().equals(ChampionSeed.NO_BASELINE)
                   ? null
@@ -374,7 +381,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     }
   }
 
-  private ClassificationMetrics holdoutMetrics(WindowOutcome o, float[] scores) {
+  /** The champion's own threshold, or the configured one for a champion without one. */
+  private double thresholdOf(ChampionState champion) {
+    return Double.isNaN(champion.threshold()) ? params.threshold() : champion.threshold();
+  }
+
+  private ClassificationMetrics holdoutMetrics(WindowOutcome o, float[] scores, double threshold) {
     int[] rows = o.result().holdoutIndex();
     float[] s = new float[rows.length];
     byte[] l = new byte[rows.length];
@@ -383,11 +395,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       s[i] = scores[rows[i]];
       l[i] = labels[rows[i]];
     }
-    return BinaryMetrics.compute(s, l, rows.length, params.threshold());
+    return BinaryMetrics.compute(s, l, rows.length, threshold);
   }
 
   /** The champion on all labelled rows of the window; null unless both classes occur. */
-  private @Nullable ClassificationMetrics labelledMetrics(WindowSample sample, float[] scores) {
+  private static @Nullable ClassificationMetrics labelledMetrics(
+      WindowSample sample, float[] scores, double threshold) {
     int n = sample.size();
     byte[] labels = sample.labelArray();
     float[] s = new float[n];
@@ -404,7 +417,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     if (positives == 0 || positives == m) {
       return null;
     }
-    return BinaryMetrics.compute(s, l, m, params.threshold());
+    return BinaryMetrics.compute(s, l, m, threshold);
   }
 
   private ModelUpdate.Builder base(WindowOutcome o) {

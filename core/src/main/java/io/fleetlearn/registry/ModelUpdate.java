@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.MetricsJson;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.SelectionJson;
+import io.fleetlearn.training.TrainingResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +68,9 @@ public final class ModelUpdate {
   private final long modelWindowStart;
   private final long modelWindowEnd;
   private final @Nullable ClassificationMetrics modelMetrics;
+  private final TrainingResult.@Nullable Selection selection;
+  private final ModelKind modelKind;
+  private final double modelThreshold;
 
   private ModelUpdate(Builder b) {
     this.machineId = Objects.requireNonNull(b.machineId);
@@ -91,6 +97,12 @@ public final class ModelUpdate {
     this.modelWindowStart = b.modelWindowStart;
     this.modelWindowEnd = b.modelWindowEnd;
     this.modelMetrics = b.model == null ? null : b.modelMetrics;
+    this.selection = b.selection;
+    this.modelKind = b.modelKind == null ? ModelKind.OWN : b.modelKind;
+    this.modelThreshold = b.model == null ? Double.NaN : b.modelThreshold;
+    if (!Double.isNaN(modelThreshold) && !(modelThreshold >= 0 && modelThreshold <= 1)) {
+      throw new IllegalArgumentException("model threshold must be in [0, 1]: " + modelThreshold);
+    }
   }
 
   public static Builder builder() {
@@ -198,6 +210,34 @@ public final class ModelUpdate {
     return modelMetrics;
   }
 
+  /** How the window's challenger was chosen; null when SKIPPED and in older records. */
+  public TrainingResult.@Nullable Selection selection() {
+    return selection;
+  }
+
+  /**
+   * The fleet model the challenger's candidates started from, on the same holdout at its own
+   * threshold; null without one.
+   */
+  public @Nullable ClassificationMetrics fleetMetrics() {
+    return selection == null ? null : selection.fleetMetrics();
+  }
+
+  /** Which candidate the current champion is; OWN in records written before kinds existed. */
+  public ModelKind modelKind() {
+    return modelKind;
+  }
+
+  /** The current champion's alert threshold; NaN without a model or in older records. */
+  public double modelThreshold() {
+    return modelThreshold;
+  }
+
+  /** The champion's threshold, or {@code fallback} when it carries none. */
+  public double modelThresholdOr(double fallback) {
+    return Double.isNaN(modelThreshold) ? fallback : modelThreshold;
+  }
+
   /** Hex SHA-256 of {@code bytes}. */
   public static String sha256(byte[] bytes) {
     try {
@@ -232,6 +272,10 @@ public final class ModelUpdate {
       g.writeEndObject();
       MetricsJson.write(g, "metrics", metrics);
       MetricsJson.write(g, "championMetrics", championMetrics);
+      MetricsJson.write(g, "fleetMetrics", fleetMetrics());
+      if (selection != null) {
+        SelectionJson.write(g, "selection", selection);
+      }
       g.writeArrayFieldStart("features");
       for (String f : features) {
         g.writeString(f);
@@ -258,6 +302,10 @@ public final class ModelUpdate {
         g.writeStringField("format", "xgboost-ubj");
         g.writeNumberField("version", version);
         g.writeStringField("sha256", modelSha256);
+        g.writeStringField("kind", modelKind.name());
+        if (!Double.isNaN(modelThreshold)) {
+          g.writeNumberField("threshold", modelThreshold);
+        }
         g.writeObjectFieldStart("trainedOn");
         g.writeStringField("start", Instant.ofEpochMilli(modelWindowStart).toString());
         g.writeStringField("end", Instant.ofEpochMilli(modelWindowEnd).toString());
@@ -313,6 +361,7 @@ public final class ModelUpdate {
         s.path("holdout").asInt());
     b.metrics(MetricsJson.read(n.get("metrics")));
     b.championMetrics(MetricsJson.read(n.get("championMetrics")));
+    b.selection(SelectionJson.read(n.get("selection"), MetricsJson.read(n.get("fleetMetrics"))));
     List<String> f = new ArrayList<>();
     n.path("features").forEach(x -> f.add(x.asText()));
     b.features(f);
@@ -349,6 +398,12 @@ public final class ModelUpdate {
           t.isObject() ? Instant.parse(t.path("start").asText()).toEpochMilli() : 0,
           t.isObject() ? Instant.parse(t.path("end").asText()).toEpochMilli() : 0);
       b.modelMetrics(MetricsJson.read(m.get("metrics")));
+      if (m.hasNonNull("kind")) {
+        b.modelKind(ModelKind.parse(m.get("kind").asText()));
+      }
+      if (m.path("threshold").isNumber()) {
+        b.modelThreshold(m.get("threshold").asDouble());
+      }
     }
     return b.build();
   }
@@ -414,6 +469,27 @@ public final class ModelUpdate {
     private long modelWindowStart;
     private long modelWindowEnd;
     private ClassificationMetrics modelMetrics;
+    private TrainingResult.Selection selection;
+    private ModelKind modelKind;
+    private double modelThreshold = Double.NaN;
+
+    /** How the window's challenger was chosen (with the fleet model's holdout metrics). */
+    public Builder selection(TrainingResult.@Nullable Selection v) {
+      selection = v;
+      return this;
+    }
+
+    /** Which candidate the champion is; kept only with a model. */
+    public Builder modelKind(@Nullable ModelKind v) {
+      modelKind = v;
+      return this;
+    }
+
+    /** The champion's alert threshold (NaN: none); kept only with a model. */
+    public Builder modelThreshold(double v) {
+      modelThreshold = v;
+      return this;
+    }
 
     public Builder machineId(String v) {
       machineId = v;

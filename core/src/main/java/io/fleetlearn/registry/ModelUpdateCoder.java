@@ -2,6 +2,7 @@ package io.fleetlearn.registry;
 
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.MetricsCoding;
+import io.fleetlearn.training.SelectionCoding;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -84,6 +85,12 @@ public final class ModelUpdateCoder extends AtomicCoder<ModelUpdate> {
       d.writeLong(u.modelWindowStart());
       d.writeLong(u.modelWindowEnd());
       writeMetrics(d, u.modelMetrics());
+      d.writeByte(u.modelKind().ordinal());
+      d.writeDouble(u.modelThreshold());
+    }
+    d.writeBoolean(u.selection() != null);
+    if (u.selection() != null) {
+      SelectionCoding.write(u.selection(), d);
     }
     d.flush();
   }
@@ -133,6 +140,11 @@ public final class ModelUpdateCoder extends AtomicCoder<ModelUpdate> {
       String sha = readString(d);
       b.model(model, sha, d.readLong(), d.readLong());
       b.modelMetrics(readMetrics(d));
+      b.modelKind(SelectionCoding.kindOf(d.readUnsignedByte()));
+      b.modelThreshold(d.readDouble());
+    }
+    if (d.readBoolean()) {
+      b.selection(SelectionCoding.read(d));
     }
     return b.build();
   }

@@ -3,6 +3,7 @@ package io.fleetlearn.scoring;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -15,14 +16,24 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * bundle at a time.
  */
 final class EvaluatorCache {
-  /** A cached model: the version it was loaded from and its evaluator (null if loading failed). */
+  /**
+   * A cached model: the version it was loaded from, its evaluator (null if loading failed) and its
+   * alert threshold (NaN when it carries none).
+   */
   static final class Entry {
     final long version;
     final @Nullable ModelEvaluator evaluator;
+    final double threshold;
 
-    Entry(long version, @Nullable ModelEvaluator evaluator) {
+    Entry(long version, @Nullable ModelEvaluator evaluator, double threshold) {
       this.version = version;
       this.evaluator = evaluator;
+      this.threshold = threshold;
+    }
+
+    /** The model's threshold, or {@code fallback} when it carries none. */
+    double thresholdOr(double fallback) {
+      return Double.isNaN(threshold) ? fallback : threshold;
     }
   }
 
@@ -49,18 +60,35 @@ final class EvaluatorCache {
       long version,
       Supplier<byte @Nullable []> model,
       Function<byte[], @Nullable ModelEvaluator> loader) {
+    return entry(key, version, model, loader, () -> Double.NaN).evaluator;
+  }
+
+  /**
+   * As {@link #getOrLoad}, with the model's threshold, which {@code threshold} supplies (read only
+   * on a miss, like the bytes).
+   */
+  Entry entry(
+      String key,
+      long version,
+      Supplier<byte @Nullable []> model,
+      Function<byte[], @Nullable ModelEvaluator> loader,
+      DoubleSupplier threshold) {
     Entry cached = get(key, version);
     if (cached != null) {
-      return cached.evaluator;
+      return cached;
     }
     byte[] bytes = model.get();
     ModelEvaluator evaluator = bytes == null ? null : loader.apply(bytes);
-    put(key, version, evaluator);
-    return evaluator;
+    return put(key, version, evaluator, threshold.getAsDouble());
   }
 
   void put(String key, long version, @Nullable ModelEvaluator evaluator) {
-    Entry old = map.put(key, new Entry(version, evaluator));
+    put(key, version, evaluator, Double.NaN);
+  }
+
+  Entry put(String key, long version, @Nullable ModelEvaluator evaluator, double threshold) {
+    Entry entry = new Entry(version, evaluator, threshold);
+    Entry old = map.put(key, entry);
     if (old != null && old.evaluator != null && old.evaluator != evaluator) {
       old.evaluator.close();
     }
@@ -72,6 +100,7 @@ final class EvaluatorCache {
         eldest.evaluator.close();
       }
     }
+    return entry;
   }
 
   int size() {

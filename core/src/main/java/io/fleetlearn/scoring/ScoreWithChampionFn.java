@@ -4,6 +4,7 @@ import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -28,11 +29,13 @@ import org.joda.time.Instant;
  *
  * <ul>
  *   <li>A model with a higher version than the stored one replaces it (state: version, sha256, UBJ
- *       bytes); a lower or equal version (a replay, a duplicate) is ignored. Only PROMOTED updates
- *       reach this DoFn, so a rejected challenger is never used.
- *   <li>An event is scored by the stored champion. The parsed model lives in a per-instance cache
- *       keyed by machine and version, so it is parsed once per version, not per event, and per
- *       event only the small version state is read; the model bytes are read only on a cache miss.
+ *       bytes, threshold); a lower or equal version (a replay, a duplicate) is ignored. Only
+ *       PROMOTED updates reach this DoFn, so a rejected challenger is never used.
+ *   <li>An event is scored by the stored champion, at the champion's own alert threshold (the
+ *       configured one for a model that carries none). The parsed model lives in a per-instance
+ *       cache keyed by machine and version, so it is parsed once per version, not per event, and
+ *       per event only the small version state is read; the model bytes are read only on a cache
+ *       miss.
  *   <li>An event of a machine without a champion goes to {@code toFleet}, keyed by one of {@code
  *       fleetShards} shards, for the fleet model; without a fleet model it is counted as unscored.
  * </ul>
@@ -50,7 +53,6 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
   private transient PipelineMetrics metrics;
   private transient EvaluatorCache cache;
 
-  private final Counter scored = Metrics.counter("fleetlearn", "events_scored_by_champion");
   private final Counter swapped = Metrics.counter("fleetlearn", "scoring_champions_swapped");
   private final Counter staleModels = Metrics.counter("fleetlearn", "scoring_stale_models_ignored");
   private final Counter loadFailures = Metrics.counter("fleetlearn", "scoring_model_load_failures");
@@ -64,6 +66,10 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
 
   @StateId("model")
   private final StateSpec<ValueState<byte[]>> modelSpec = StateSpecs.value(ByteArrayCoder.of());
+
+  /** The champion's alert threshold; absent for models without one (and in older state). */
+  @StateId("threshold")
+  private final StateSpec<ValueState<Double>> thresholdSpec = StateSpecs.value(DoubleCoder.of());
 
   @StateId("lastSeen")
   private final StateSpec<ValueState<Long>> lastSeenSpec = StateSpecs.value(VarLongCoder.of());
@@ -114,6 +120,7 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       @StateId("version") ValueState<Long> versionState,
       @StateId("sha256") ValueState<String> shaState,
       @StateId("model") ValueState<byte[]> modelState,
+      @StateId("threshold") ValueState<Double> thresholdState,
       @StateId("lastSeen") ValueState<Long> lastSeenState,
       @TimerId("expiry") Timer expiry,
       MultiOutputReceiver out) {
@@ -128,6 +135,11 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       versionState.write(in.version());
       shaState.write(in.sha256());
       modelState.write(in.model());
+      if (Double.isNaN(in.threshold())) {
+        thresholdState.clear();
+      } else {
+        thresholdState.write(in.threshold());
+      }
       swapped.inc();
       Long seen = lastSeenState.read();
       long last = Math.max(seen == null ? Long.MIN_VALUE : seen, timestamp.getMillis());
@@ -136,8 +148,12 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       return;
     }
     SensorEvent e = in.event();
-    ModelEvaluator evaluator =
-        version == null ? null : cache.getOrLoad(machine, version, modelState::read, this::load);
+    EvaluatorCache.Entry model =
+        version == null
+            ? null
+            : cache.entry(
+                machine, version, modelState::read, this::load, () -> read(thresholdState));
+    ModelEvaluator evaluator = model == null ? null : model.evaluator;
     if (evaluator == null) {
       if (config.fleetModel()) {
         out.get(toFleetTag).output(KV.of(shard(machine, config.fleetShards()), in));
@@ -148,8 +164,13 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       return;
     }
     DefectPrediction prediction =
-        EventScorer.score(evaluator, e, config, ModelSource.MACHINE, version, metrics);
-    scored.inc();
+        EventScorer.score(
+            evaluator,
+            e,
+            model.thresholdOr(config.alertThreshold()),
+            ModelSource.MACHINE,
+            version,
+            metrics);
     out.get(predictionsTag).output(prediction);
     // Keep the machine's state alive while it reports; written only when it moved noticeably, so
     // most events cost one state read (the version) and no write.
@@ -158,6 +179,11 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
     if (seen == null || ts > seen + retention.getMillis() / 16) {
       lastSeenState.write(ts);
     }
+  }
+
+  private static double read(ValueState<Double> threshold) {
+    Double t = threshold.read();
+    return t == null ? Double.NaN : t;
   }
 
   private ModelEvaluator load(byte[] model) {
@@ -179,6 +205,7 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
       @StateId("version") ValueState<Long> versionState,
       @StateId("sha256") ValueState<String> shaState,
       @StateId("model") ValueState<byte[]> modelState,
+      @StateId("threshold") ValueState<Double> thresholdState,
       @StateId("lastSeen") ValueState<Long> lastSeenState,
       @TimerId("expiry") Timer expiry) {
     Long seen = lastSeenState.read();
@@ -189,6 +216,7 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
     versionState.clear();
     shaState.clear();
     modelState.clear();
+    thresholdState.clear();
     lastSeenState.clear();
   }
 }

@@ -3,6 +3,7 @@ package io.fleetlearn.scoring;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -16,10 +17,10 @@ import org.apache.beam.sdk.values.KV;
 /**
  * Scores events of machines without a champion with the fleet model. A stateful DoFn in the global
  * window keyed by shard (a small fixed number of keys): every promoted fleet model is sent to every
- * shard, each shard keeps it in state (version, sha256, UBJ bytes), and the events of a machine
- * always arrive on the machine's shard. That is a broadcast built from keyed state, which behaves
- * the same on every runner (see docs/scoring.md for why not a side input). The parsed model is
- * cached per instance by sha256, so the shards an instance serves share one copy.
+ * shard, each shard keeps it in state (version, sha256, UBJ bytes, alert threshold), and the events
+ * of a machine always arrive on the machine's shard. That is a broadcast built from keyed state,
+ * which behaves the same on every runner (see docs/scoring.md for why not a side input). The parsed
+ * model is cached per instance by sha256, so the shards an instance serves share one copy.
  *
  * <p>Events that arrive before the first fleet model are counted as unscored and dropped: there is
  * no model to score them with, and holding them back would hold back unbounded state.
@@ -30,7 +31,6 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
   private transient PipelineMetrics metrics;
   private transient EvaluatorCache cache;
 
-  private final Counter scored = Metrics.counter("fleetlearn", "events_scored_by_fleet_model");
   private final Counter unscored = Metrics.counter("fleetlearn", "events_unscored");
   private final Counter loadFailures = Metrics.counter("fleetlearn", "scoring_model_load_failures");
 
@@ -42,6 +42,9 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
 
   @StateId("model")
   private final StateSpec<ValueState<byte[]>> modelSpec = StateSpecs.value(ByteArrayCoder.of());
+
+  @StateId("threshold")
+  private final StateSpec<ValueState<Double>> thresholdSpec = StateSpecs.value(DoubleCoder.of());
 
   public ScoreWithFleetModelFn(ScoringConfig config, MetricsConfig metricsConfig) {
     this.config = config;
@@ -72,6 +75,7 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
       @StateId("version") ValueState<Long> versionState,
       @StateId("sha256") ValueState<String> shaState,
       @StateId("model") ValueState<byte[]> modelState,
+      @StateId("threshold") ValueState<Double> thresholdState,
       OutputReceiver<DefectPrediction> out) {
     ScoringInput in = element.getValue();
     Long version = versionState.read();
@@ -80,21 +84,40 @@ public final class ScoreWithFleetModelFn extends DoFn<KV<Integer, ScoringInput>,
         versionState.write(in.version());
         shaState.write(in.sha256());
         modelState.write(in.model());
+        if (Double.isNaN(in.threshold())) {
+          thresholdState.clear();
+        } else {
+          thresholdState.write(in.threshold());
+        }
       }
       return;
     }
-    ModelEvaluator evaluator =
+    EvaluatorCache.Entry model =
         version == null
             ? null
-            : cache.getOrLoad(shaState.read(), version, modelState::read, this::load);
+            : cache.entry(
+                shaState.read(),
+                version,
+                modelState::read,
+                this::load,
+                () -> {
+                  Double t = thresholdState.read();
+                  return t == null ? Double.NaN : t;
+                });
+    ModelEvaluator evaluator = model == null ? null : model.evaluator;
     if (evaluator == null) {
       unscored.inc();
       metrics.eventUnscored();
       return;
     }
-    scored.inc();
     out.output(
-        EventScorer.score(evaluator, in.event(), config, ModelSource.FLEET, version, metrics));
+        EventScorer.score(
+            evaluator,
+            in.event(),
+            model.thresholdOr(config.alertThreshold()),
+            ModelSource.FLEET,
+            version,
+            metrics));
   }
 
   private ModelEvaluator load(byte[] model) {

@@ -1,6 +1,8 @@
 package io.fleetlearn.scoring;
 
 import io.fleetlearn.event.SensorEventCoder;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +11,10 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
-/** Tag byte, then the event ({@link SensorEventCoder}) or version, sha256 and model bytes. */
+/**
+ * Tag byte, then the event ({@link SensorEventCoder}) or version, sha256, model bytes and
+ * threshold.
+ */
 public final class ScoringInputCoder extends AtomicCoder<ScoringInput> {
   private static final ScoringInputCoder INSTANCE = new ScoringInputCoder();
   private static final int EVENT = 0;
@@ -31,6 +36,9 @@ public final class ScoringInputCoder extends AtomicCoder<ScoringInput> {
       VarInt.encode(s.version(), out);
       StringUtf8Coder.of().encode(s.sha256(), out);
       ByteArrayCoder.of().encode(s.model(), out);
+      DataOutputStream d = new DataOutputStream(out);
+      d.writeDouble(s.threshold());
+      d.flush();
     }
   }
 
@@ -43,7 +51,8 @@ public final class ScoringInputCoder extends AtomicCoder<ScoringInput> {
       case MODEL:
         long version = VarInt.decodeLong(in);
         String sha = StringUtf8Coder.of().decode(in);
-        return ScoringInput.model(version, sha, ByteArrayCoder.of().decode(in));
+        byte[] model = ByteArrayCoder.of().decode(in);
+        return ScoringInput.model(version, sha, model, new DataInputStream(in).readDouble());
       default:
         throw new IOException("corrupt ScoringInput: tag " + tag);
     }

@@ -25,7 +25,8 @@ public final class BinaryMetrics {
    * <p>An entry is predicted positive iff {@code score >= threshold}. Log loss is the mean natural
    * log loss with probabilities clipped to [1e-15, 1 - 1e-15]. The conventions for degenerate
    * inputs (single class, nothing predicted positive, empty input) are those documented on {@link
-   * ClassificationMetrics}; in particular the result never contains NaN.
+   * ClassificationMetrics}; in particular the result never contains NaN. The result carries the
+   * confusion matrix at {@code threshold}.
    *
    * @param scores predicted probabilities of the positive class; only the first n are read; values
    *     outside [0, 1] are ranked and thresholded as given and clipped for the log loss
@@ -94,7 +95,8 @@ public final class BinaryMetrics {
     double accuracy = n == 0 ? 0.0 : (double) (tp + tn) / n;
     double logLoss = n == 0 ? 0.0 : lossSum / n;
     double auc = auc(keys, positives, negatives);
-    return ClassificationMetrics.of(auc, f1, precision, recall, accuracy, logLoss);
+    return ClassificationMetrics.of(auc, f1, precision, recall, accuracy, logLoss)
+        .withCounts(threshold, tp, fp, tn, fn);
   }
 
   /**

@@ -17,6 +17,11 @@ import java.io.Serializable;
  * </ul>
  *
  * <p>The factory rejects NaN and out-of-range values, so every instance honours these rules.
+ *
+ * <p>Metrics computed from scores also carry the confusion matrix ({@link #tp()}, {@link #fp()},
+ * {@link #tn()}, {@link #fn()}) at the decision {@link #threshold()} that precision, recall, F1 and
+ * accuracy were measured at; metrics read from records written before they existed do not ({@link
+ * #hasCounts()}).
  */
 public final class ClassificationMetrics implements Serializable {
 
@@ -36,15 +41,36 @@ public final class ClassificationMetrics implements Serializable {
   private final double recall;
   private final double accuracy;
   private final double logLoss;
+  // -1 when unknown (then threshold is 0 and hasCounts() is false).
+  private final double threshold;
+  private final long tp;
+  private final long fp;
+  private final long tn;
+  private final long fn;
 
   private ClassificationMetrics(
-      double auc, double f1, double precision, double recall, double accuracy, double logLoss) {
+      double auc,
+      double f1,
+      double precision,
+      double recall,
+      double accuracy,
+      double logLoss,
+      double threshold,
+      long tp,
+      long fp,
+      long tn,
+      long fn) {
     this.auc = auc;
     this.f1 = f1;
     this.precision = precision;
     this.recall = recall;
     this.accuracy = accuracy;
     this.logLoss = logLoss;
+    this.threshold = threshold;
+    this.tp = tp;
+    this.fp = fp;
+    this.tn = tn;
+    this.fn = fn;
   }
 
   /**
@@ -64,7 +90,57 @@ public final class ClassificationMetrics implements Serializable {
     if (!(logLoss >= 0.0 && logLoss < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("logLoss must be finite and >= 0, got " + logLoss);
     }
-    return new ClassificationMetrics(auc, f1, precision, recall, accuracy, logLoss);
+    return new ClassificationMetrics(
+        auc, f1, precision, recall, accuracy, logLoss, 0, -1, -1, -1, -1);
+  }
+
+  /**
+   * These metrics with the confusion matrix they were computed from, at {@code threshold}.
+   *
+   * @param threshold the decision threshold, or NaN when the counts add up rows judged at different
+   *     thresholds (pooled over models)
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public ClassificationMetrics withCounts(double threshold, long tp, long fp, long tn, long fn) {
+    if (tp < 0 || fp < 0 || tn < 0 || fn < 0) {
+      throw new IllegalArgumentException(
+          "confusion counts must be >= 0: tp=" + tp + " fp=" + fp + " tn=" + tn + " fn=" + fn);
+    }
+    return new ClassificationMetrics(
+        auc, f1, precision, recall, accuracy, logLoss, threshold, tp, fp, tn, fn);
+  }
+
+  /** Whether the confusion matrix and its threshold are known. */
+  public boolean hasCounts() {
+    return tp >= 0;
+  }
+
+  /**
+   * The decision threshold of precision, recall, F1, accuracy and the counts; 0 without counts, NaN
+   * when the counts pool rows judged at different thresholds.
+   */
+  public double threshold() {
+    return threshold;
+  }
+
+  /** True positives at {@link #threshold()}; -1 if unknown. */
+  public long tp() {
+    return tp;
+  }
+
+  /** False positives (false alarms) at {@link #threshold()}; -1 if unknown. */
+  public long fp() {
+    return fp;
+  }
+
+  /** True negatives at {@link #threshold()}; -1 if unknown. */
+  public long tn() {
+    return tn;
+  }
+
+  /** False negatives (missed defects) at {@link #threshold()}; -1 if unknown. */
+  public long fn() {
+    return fn;
   }
 
   private static void checkUnit(String name, double value) {
@@ -138,7 +214,12 @@ public final class ClassificationMetrics implements Serializable {
         && Double.compare(precision, other.precision) == 0
         && Double.compare(recall, other.recall) == 0
         && Double.compare(accuracy, other.accuracy) == 0
-        && Double.compare(logLoss, other.logLoss) == 0;
+        && Double.compare(logLoss, other.logLoss) == 0
+        && Double.compare(threshold, other.threshold) == 0
+        && tp == other.tp
+        && fp == other.fp
+        && tn == other.tn
+        && fn == other.fn;
   }
 
   @Override
@@ -149,6 +230,8 @@ public final class ClassificationMetrics implements Serializable {
     h = 31 * h + Double.hashCode(recall);
     h = 31 * h + Double.hashCode(accuracy);
     h = 31 * h + Double.hashCode(logLoss);
+    h = 31 * h + Long.hashCode(tp);
+    h = 31 * h + Long.hashCode(fp);
     return h;
   }
 
@@ -166,6 +249,9 @@ public final class ClassificationMetrics implements Serializable {
         + accuracy
         + ", logLoss="
         + logLoss
+        + (hasCounts()
+            ? ", threshold=" + threshold + ", tp=" + tp + ", fp=" + fp + ", tn=" + tn + ", fn=" + fn
+            : "")
         + '}';
   }
 }

@@ -23,13 +23,28 @@ public final class HoldoutSplit {
    * Each class needs at least two rows.
    */
   public static HoldoutSplit stratified(byte[] labels, long[] priorities, int n, double fraction) {
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    return stratified(labels, priorities, all, fraction, SALT);
+  }
+
+  /**
+   * Splits the rows {@code rows} (labels 0/1; others are in neither part) the same way, with the
+   * hash order drawn from {@code salt}: a different salt gives a split independent of the
+   * holdout's, e.g. the validation split carved from a holdout split's training rows.
+   */
+  public static HoldoutSplit stratified(
+      byte[] labels, long[] priorities, int[] rows, double fraction, long salt) {
+    int n = rows.length;
     int[] train = new int[n];
     int[] holdout = new int[n];
     int nt = 0;
     int nh = 0;
     for (byte cls = 0; cls <= 1; cls++) {
       int count = 0;
-      for (int i = 0; i < n; i++) {
+      for (int i : rows) {
         if (labels[i] == cls) {
           count++;
         }
@@ -38,16 +53,17 @@ public final class HoldoutSplit {
         continue;
       }
       long[] keys = new long[count];
-      for (int i = 0, k = 0; i < n; i++) {
+      int k = 0;
+      for (int i : rows) {
         if (labels[i] == cls) {
           // High bits: hash order; low 24 bits: the row, so the sort carries the index along.
-          keys[k++] = (mix(priorities[i] ^ SALT) & ~0xFFFFFFL) | i;
+          keys[k++] = (mix(priorities[i] ^ salt) & ~0xFFFFFFL) | i;
         }
       }
       Arrays.sort(keys);
       int h = (int) Math.round(count * fraction);
       h = Math.max(1, Math.min(count - 1, h));
-      for (int k = 0; k < count; k++) {
+      for (k = 0; k < count; k++) {
         int row = (int) (keys[k] & 0xFFFFFFL);
         if (k < h) {
           holdout[nh++] = row;

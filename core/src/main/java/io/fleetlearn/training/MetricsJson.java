@@ -9,9 +9,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The JSON form of {@link ClassificationMetrics} shared by every published contract: {@code {"auc",
- * "f1", "precision", "recall", "accuracy", "logLoss"}}.
+ * "f1", "precision", "recall", "accuracy", "logLoss"}} and, when known, the confusion matrix {@code
+ * "tp", "fp", "tn", "fn"} with the decision {@code "threshold"} it was counted at (absent when rows
+ * judged at different thresholds were pooled). Records written before the counts existed still read
+ * (without them).
  */
 public final class MetricsJson {
+  public static final String THRESHOLD = "threshold";
+  public static final String TP = "tp";
+  public static final String FP = "fp";
+  public static final String TN = "tn";
+  public static final String FN = "fn";
+
   private MetricsJson() {}
 
   /** Writes {@code "field": {...}}; writes nothing when {@code m} is null. */
@@ -27,6 +36,15 @@ public final class MetricsJson {
     g.writeNumberField(ClassificationMetrics.RECALL, m.recall());
     g.writeNumberField(ClassificationMetrics.ACCURACY, m.accuracy());
     g.writeNumberField(ClassificationMetrics.LOG_LOSS, m.logLoss());
+    if (m.hasCounts()) {
+      if (Double.isFinite(m.threshold())) {
+        g.writeNumberField(THRESHOLD, m.threshold());
+      }
+      g.writeNumberField(TP, m.tp());
+      g.writeNumberField(FP, m.fp());
+      g.writeNumberField(TN, m.tn());
+      g.writeNumberField(FN, m.fn());
+    }
     g.writeEndObject();
   }
 
@@ -38,6 +56,15 @@ public final class MetricsJson {
     n.put(ClassificationMetrics.RECALL, m.recall());
     n.put(ClassificationMetrics.ACCURACY, m.accuracy());
     n.put(ClassificationMetrics.LOG_LOSS, m.logLoss());
+    if (m.hasCounts()) {
+      if (Double.isFinite(m.threshold())) {
+        n.put(THRESHOLD, m.threshold());
+      }
+      n.put(TP, m.tp());
+      n.put(FP, m.fp());
+      n.put(TN, m.tn());
+      n.put(FN, m.fn());
+    }
     return n;
   }
 
@@ -46,12 +73,23 @@ public final class MetricsJson {
     if (m == null || !m.isObject()) {
       return null;
     }
-    return ClassificationMetrics.of(
-        m.path(ClassificationMetrics.AUC).asDouble(),
-        m.path(ClassificationMetrics.F1).asDouble(),
-        m.path(ClassificationMetrics.PRECISION).asDouble(),
-        m.path(ClassificationMetrics.RECALL).asDouble(),
-        m.path(ClassificationMetrics.ACCURACY).asDouble(),
-        m.path(ClassificationMetrics.LOG_LOSS).asDouble());
+    ClassificationMetrics out =
+        ClassificationMetrics.of(
+            m.path(ClassificationMetrics.AUC).asDouble(),
+            m.path(ClassificationMetrics.F1).asDouble(),
+            m.path(ClassificationMetrics.PRECISION).asDouble(),
+            m.path(ClassificationMetrics.RECALL).asDouble(),
+            m.path(ClassificationMetrics.ACCURACY).asDouble(),
+            m.path(ClassificationMetrics.LOG_LOSS).asDouble());
+    if (m.path(TP).isIntegralNumber()) {
+      out =
+          out.withCounts(
+              m.path(THRESHOLD).isNumber() ? m.path(THRESHOLD).asDouble() : Double.NaN,
+              m.path(TP).asLong(),
+              m.path(FP).asLong(),
+              m.path(TN).asLong(),
+              m.path(FN).asLong());
+    }
+    return out;
   }
 }

@@ -2,8 +2,11 @@ package io.fleetlearn.training;
 
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -12,6 +15,11 @@ import java.util.TreeMap;
  *
  * <p>{@code nthread} is always 1: a model is small and the runner parallelises across machines, so
  * one OpenMP thread per model is the fastest arrangement and never oversubscribes the cores.
+ *
+ * <p>Also how the served model is chosen among the {@link ModelKind candidates} (which ones, the
+ * validation split carved from the training rows, how many rounds the fleet model is continued
+ * with, the margin and confidence another candidate needs to replace the fleet model) and how its
+ * alert threshold is chosen ({@link ThresholdObjective}).
  */
 public final class TrainingParams implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,6 +34,16 @@ public final class TrainingParams implements Serializable {
   private final double threshold;
   private final long seed;
   private final Map<String, String> extraParams;
+  private final EnumSet<ModelKind> candidates;
+  private final double validationFraction;
+  private final int fleetTuneRounds;
+  private final double fleetTuneEta;
+  private final double selectionMargin;
+  private final double selectionConfidence;
+  private final boolean refit;
+  private final ThresholdObjective thresholdObjective;
+  private final double targetPrecision;
+  private final double missedDefectCost;
 
   private TrainingParams(Builder b) {
     if (b.rounds < 1 || b.maxDepth < 1 || b.eta <= 0 || b.minPerClass < 2) {
@@ -52,6 +70,36 @@ public final class TrainingParams implements Serializable {
     this.threshold = b.threshold;
     this.seed = b.seed;
     this.extraParams = Collections.unmodifiableMap(new TreeMap<>(b.extraParams));
+    if (b.candidates.isEmpty()) {
+      throw new IllegalArgumentException("at least one model candidate is needed");
+    }
+    if (!(b.validationFraction > 0 && b.validationFraction < 1)) {
+      throw new IllegalArgumentException("validationFraction must be in (0, 1)");
+    }
+    if (b.fleetTuneRounds < 1 || !(b.fleetTuneEta > 0)) {
+      throw new IllegalArgumentException("fleetTuneRounds must be >= 1 and fleetTuneEta > 0");
+    }
+    if (!(b.selectionMargin >= 0) || !(b.selectionConfidence >= 0 && b.selectionConfidence < 1)) {
+      throw new IllegalArgumentException(
+          "selectionMargin must be >= 0 and selectionConfidence in [0, 1)");
+    }
+    if (!(b.targetPrecision > 0 && b.targetPrecision <= 1) || !(b.missedDefectCost > 0)) {
+      throw new IllegalArgumentException(
+          "targetPrecision must be in (0, 1] and missedDefectCost > 0");
+    }
+    if (!(b.threshold >= 0 && b.threshold <= 1)) {
+      throw new IllegalArgumentException("threshold must be in [0, 1]");
+    }
+    this.candidates = EnumSet.copyOf(b.candidates);
+    this.validationFraction = b.validationFraction;
+    this.fleetTuneRounds = b.fleetTuneRounds;
+    this.fleetTuneEta = b.fleetTuneEta;
+    this.selectionMargin = b.selectionMargin;
+    this.selectionConfidence = b.selectionConfidence;
+    this.refit = b.refit;
+    this.thresholdObjective = b.thresholdObjective;
+    this.targetPrecision = b.targetPrecision;
+    this.missedDefectCost = b.missedDefectCost;
   }
 
   public static Builder builder() {
@@ -77,6 +125,13 @@ public final class TrainingParams implements Serializable {
     for (Map.Entry<String, String> e : extraParams.entrySet()) {
       p.put(e.getKey(), numberOrString(e.getValue()));
     }
+    return p;
+  }
+
+  /** The booster parameters of continuing the fleet model on a machine's rows. */
+  public Map<String, Object> fleetTuneParams() {
+    Map<String, Object> p = boosterParams();
+    p.put("eta", fleetTuneEta);
     return p;
   }
 
@@ -124,9 +179,88 @@ public final class TrainingParams implements Serializable {
     return holdoutFraction;
   }
 
-  /** Score at or above which an event is predicted defective. */
+  /**
+   * Score at or above which an event is predicted defective when no threshold is chosen for the
+   * model (objective {@link ThresholdObjective#FIXED}, or too few validation rows).
+   */
   public double threshold() {
     return threshold;
+  }
+
+  /** The candidates a served model is chosen from. */
+  public Set<ModelKind> candidates() {
+    return Collections.unmodifiableSet(candidates);
+  }
+
+  public boolean allows(ModelKind k) {
+    return candidates.contains(k);
+  }
+
+  /** Fraction of each class of the training rows held back to choose the model and threshold. */
+  public double validationFraction() {
+    return validationFraction;
+  }
+
+  /** Boosting rounds added to the fleet model for {@link ModelKind#FLEET_TUNED}. */
+  public int fleetTuneRounds() {
+    return fleetTuneRounds;
+  }
+
+  public double fleetTuneEta() {
+    return fleetTuneEta;
+  }
+
+  /** Validation AUC by which a candidate must beat the one it replaces. */
+  public double selectionMargin() {
+    return selectionMargin;
+  }
+
+  /** Share of bootstrap resamples of the validation rows in which it must beat it too. */
+  public double selectionConfidence() {
+    return selectionConfidence;
+  }
+
+  /** Whether the chosen candidate is trained again on all training rows, validation included. */
+  public boolean refit() {
+    return refit;
+  }
+
+  public ThresholdObjective thresholdObjective() {
+    return thresholdObjective;
+  }
+
+  public double targetPrecision() {
+    return targetPrecision;
+  }
+
+  public double missedDefectCost() {
+    return missedDefectCost;
+  }
+
+  /** A builder holding these parameters, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.rounds = rounds;
+    b.maxDepth = maxDepth;
+    b.eta = eta;
+    b.minChildWeight = minChildWeight;
+    b.minLabelledEvents = minLabelledEvents;
+    b.minPerClass = minPerClass;
+    b.holdoutFraction = holdoutFraction;
+    b.threshold = threshold;
+    b.seed = seed;
+    b.extraParams = new TreeMap<>(extraParams);
+    b.candidates = EnumSet.copyOf(candidates);
+    b.validationFraction = validationFraction;
+    b.fleetTuneRounds = fleetTuneRounds;
+    b.fleetTuneEta = fleetTuneEta;
+    b.selectionMargin = selectionMargin;
+    b.selectionConfidence = selectionConfidence;
+    b.refit = refit;
+    b.thresholdObjective = thresholdObjective;
+    b.targetPrecision = targetPrecision;
+    b.missedDefectCost = missedDefectCost;
+    return b;
   }
 
   /** Builder with the documented defaults. */
@@ -141,6 +275,82 @@ public final class TrainingParams implements Serializable {
     private double threshold = 0.5;
     private long seed = 0;
     private Map<String, String> extraParams = new TreeMap<>();
+    private EnumSet<ModelKind> candidates = EnumSet.allOf(ModelKind.class);
+    private double validationFraction = 0.25;
+    private int fleetTuneRounds = 10;
+    private double fleetTuneEta = 0.1;
+    private double selectionMargin = 0.01;
+    private double selectionConfidence = 0.9;
+    private boolean refit = true;
+    private ThresholdObjective thresholdObjective = ThresholdObjective.F1;
+    private double targetPrecision = 0.8;
+    private double missedDefectCost = 5;
+
+    public Builder candidates(Set<ModelKind> v) {
+      candidates = v.isEmpty() ? EnumSet.noneOf(ModelKind.class) : EnumSet.copyOf(v);
+      return this;
+    }
+
+    /** Candidates as a comma-separated list of kinds, e.g. {@code own,fleet_tuned,fleet}. */
+    public Builder candidates(String csv) {
+      EnumSet<ModelKind> k = EnumSet.noneOf(ModelKind.class);
+      for (String s : csv.split(",")) {
+        if (!s.isBlank()) {
+          k.add(ModelKind.parse(s));
+        }
+      }
+      candidates = k;
+      return this;
+    }
+
+    public Builder validationFraction(double v) {
+      validationFraction = v;
+      return this;
+    }
+
+    public Builder fleetTuneRounds(int v) {
+      fleetTuneRounds = v;
+      return this;
+    }
+
+    public Builder fleetTuneEta(double v) {
+      fleetTuneEta = v;
+      return this;
+    }
+
+    public Builder selectionMargin(double v) {
+      selectionMargin = v;
+      return this;
+    }
+
+    public Builder selectionConfidence(double v) {
+      selectionConfidence = v;
+      return this;
+    }
+
+    public Builder refit(boolean v) {
+      refit = v;
+      return this;
+    }
+
+    public Builder thresholdObjective(ThresholdObjective v) {
+      thresholdObjective = v;
+      return this;
+    }
+
+    public Builder thresholdObjective(String v) {
+      return thresholdObjective(ThresholdObjective.parse(v.toUpperCase(Locale.ROOT)));
+    }
+
+    public Builder targetPrecision(double v) {
+      targetPrecision = v;
+      return this;
+    }
+
+    public Builder missedDefectCost(double v) {
+      missedDefectCost = v;
+      return this;
+    }
 
     public Builder rounds(int v) {
       rounds = v;

@@ -52,6 +52,7 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
           d.writeFloat(f);
         }
       }
+      SelectionCoding.write(r.selection(), d);
     } else {
       d.writeUTF(r.reason());
     }
@@ -93,7 +94,7 @@ public final class WindowOutcomeCoder extends AtomicCoder<WindowOutcome> {
           scores[i] = d.readFloat();
         }
       }
-      r = TrainingResult.trained(model, m, trainRows, h, millis, scores);
+      r = TrainingResult.trained(model, m, trainRows, h, millis, scores, SelectionCoding.read(d));
     } else {
       r = TrainingResult.skipped(d.readUTF());
     }

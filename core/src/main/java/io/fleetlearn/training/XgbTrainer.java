@@ -2,10 +2,13 @@ package io.fleetlearn.training;
 
 import io.fleetlearn.dataset.WindowSample;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Trains one machine's binary defect model on a window sample with xgboost4j and measures it on a
@@ -28,8 +31,27 @@ public final class XgbTrainer implements java.io.Serializable {
     return params;
   }
 
-  /** Trains on the labelled rows of {@code sample}, or explains why it cannot. */
+  /** Trains on the labelled rows of {@code sample} alone (no fleet model), or says why not. */
   public TrainingResult train(WindowSample sample) {
+    return train(sample, null);
+  }
+
+  /**
+   * Trains the candidates on the labelled rows of {@code sample}, chooses the one that serves and
+   * its alert threshold on a validation split of the training rows, and measures it on the
+   * stratified holdout; or explains why no model can be had.
+   *
+   * <p>Candidates ({@link ModelKind}, those {@link TrainingParams#candidates()} allows): {@code
+   * OWN} when the sample has {@link TrainingParams#minLabelledEvents()} labelled rows and {@link
+   * TrainingParams#minPerClass()} of each class; with a fleet model, {@code FLEET} and {@code
+   * FLEET_TUNED} from {@link #FLEET_MIN_PER_CLASS} rows of each class. They are trained on the
+   * training rows less the validation split and compared on it ({@link CandidateSelection}); the
+   * chosen one is then trained again on all training rows when {@link TrainingParams#refit()}. The
+   * holdout is the same as without candidates and is never used to choose.
+   *
+   * @param fleet the fleet model, or null when there is none (then only {@code OWN})
+   */
+  public TrainingResult train(WindowSample sample, @Nullable FleetBaseline fleet) {
     int n = sample.size();
     byte[] labels = sample.labelArray();
     int labelled = 0;
@@ -52,29 +74,219 @@ public final class XgbTrainer implements java.io.Serializable {
               + " labelled events are "
               + (positives == 0 ? "non-defects" : "defects"));
     }
+    String ownProblem = null;
     if (labelled < params.minLabelledEvents()) {
-      return TrainingResult.skipped(
-          "too few labelled events: " + labelled + " < " + params.minLabelledEvents());
-    }
-    if (Math.min(positives, negatives) < params.minPerClass()) {
-      return TrainingResult.skipped(
+      ownProblem = "too few labelled events: " + labelled + " < " + params.minLabelledEvents();
+    } else if (Math.min(positives, negatives) < params.minPerClass()) {
+      ownProblem =
           "too few "
               + (positives < negatives ? "defects" : "non-defects")
               + ": "
               + Math.min(positives, negatives)
               + " < "
               + params.minPerClass()
-              + " per class");
+              + " per class";
+    } else if (!params.allows(ModelKind.OWN)) {
+      ownProblem = "own models are not among the candidates";
     }
+    boolean fleetUsable =
+        fleet != null
+            && (params.allows(ModelKind.FLEET) || params.allows(ModelKind.FLEET_TUNED))
+            && Math.min(positives, negatives) >= FLEET_MIN_PER_CLASS;
+    if (ownProblem != null && !fleetUsable) {
+      return TrainingResult.skipped(
+          ownProblem
+              + (fleet == null || Math.min(positives, negatives) >= FLEET_MIN_PER_CLASS
+                  ? ""
+                  : " (the fleet model needs " + FLEET_MIN_PER_CLASS + " per class)"));
+    }
+    long start = System.nanoTime();
     HoldoutSplit split =
         HoldoutSplit.stratified(labels, sample.priorityArray(), n, params.holdoutFraction());
-    long start = System.nanoTime();
+    int[] trainRows = split.trainRows();
+    boolean onlyOwn = !fleetUsable;
+    if (onlyOwn && params.thresholdObjective() == ThresholdObjective.FIXED) {
+      // Nothing to choose: the model of the rows before candidates existed.
+      return ownAtFixedThreshold(sample, split, start);
+    }
+    HoldoutSplit validation =
+        HoldoutSplit.stratified(
+            labels,
+            sample.priorityArray(),
+            trainRows,
+            params.validationFraction(),
+            VALIDATION_SALT);
+    int[] fitRows = validation.trainRows();
+    int[] valRows = validation.holdoutRows();
+    FeatureMatrix fit = FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), fitRows);
+    FeatureMatrix val = FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), valRows);
+    byte[] valLabels = val.labelBytes();
+    int valPositives = 0;
+    for (byte y : valLabels) {
+      valPositives += y;
+    }
+    EnumMap<ModelKind, Booster> boosters = new EnumMap<>(ModelKind.class);
+    Booster fleetBooster = null;
+    try {
+      if (fleetUsable) {
+        fleetBooster = load(fleet.model());
+        if (fleetBooster.getNumFeature() != sample.dim()) {
+          String problem =
+              "the fleet model has "
+                  + fleetBooster.getNumFeature()
+                  + " features, the window "
+                  + sample.dim();
+          if (ownProblem != null) {
+            return TrainingResult.skipped(ownProblem + "; " + problem);
+          }
+          fleetBooster.dispose();
+          fleetBooster = null;
+          fleetUsable = false;
+        }
+      }
+      if (ownProblem == null) {
+        boosters.put(ModelKind.OWN, trainBooster(fit, null));
+      }
+      if (fleetUsable && params.allows(ModelKind.FLEET_TUNED) && hasBothClasses(fit)) {
+        boosters.put(ModelKind.FLEET_TUNED, trainBooster(fit, fleet.model()));
+      }
+      if (fleetUsable && params.allows(ModelKind.FLEET)) {
+        boosters.put(ModelKind.FLEET, load(fleet.model()));
+      }
+      if (boosters.isEmpty()) {
+        return TrainingResult.skipped(
+            ownProblem + "; too few rows of each class to continue the fleet model");
+      }
+      Map<ModelKind, float[]> valScores = new EnumMap<>(ModelKind.class);
+      for (Map.Entry<ModelKind, Booster> e : boosters.entrySet()) {
+        valScores.put(e.getKey(), predict(e.getValue(), val.data(), val.rows(), val.cols()));
+      }
+      CandidateSelection.Choice choice =
+          CandidateSelection.choose(
+              valScores,
+              valLabels,
+              params.selectionMargin(),
+              params.selectionConfidence(),
+              sample.priorityArray().length == 0 ? 0 : sample.priorityArray()[0]);
+      ModelKind kind = choice.kind();
+      double threshold =
+          ThresholdChoice.choose(
+              valScores.get(kind),
+              valLabels,
+              valLabels.length,
+              params.thresholdObjective(),
+              params.targetPrecision(),
+              params.missedDefectCost());
+      String thresholdSource = "validation " + params.thresholdObjective().label();
+      if (Double.isNaN(threshold)) {
+        boolean fromFleet =
+            kind != ModelKind.OWN && fleet != null && Double.isFinite(fleet.threshold());
+        threshold = fromFleet ? fleet.threshold() : params.threshold();
+        String why;
+        if (params.thresholdObjective() == ThresholdObjective.FIXED) {
+          why = "fixed";
+        } else if (Math.min(valPositives, valLabels.length - valPositives)
+            < ThresholdChoice.MIN_PER_CLASS) {
+          why =
+              "fallback (fewer than "
+                  + ThresholdChoice.MIN_PER_CLASS
+                  + " validation rows of a class)";
+        } else {
+          why = "fallback (no threshold reaches the target precision on validation)";
+        }
+        thresholdSource = why + (fromFleet ? ": the fleet model's" : ": the configured one");
+      }
+      Booster served = boosters.get(kind);
+      if (params.refit() && kind != ModelKind.FLEET) {
+        FeatureMatrix train =
+            FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), trainRows);
+        Booster refitted = trainBooster(train, kind == ModelKind.OWN ? null : fleet.model());
+        boosters.put(kind, refitted);
+        served.dispose();
+        served = refitted;
+      }
+      float[] sampleScores = predict(served, sample.featureArray(), n, sample.dim());
+      byte[] model = kind == ModelKind.FLEET ? fleet.model() : served.toByteArray(MODEL_FORMAT);
+      int[] holdoutRows = split.holdoutRows();
+      float[] scores = new float[holdoutRows.length];
+      byte[] holdoutLabels = new byte[holdoutRows.length];
+      for (int i = 0; i < holdoutRows.length; i++) {
+        scores[i] = sampleScores[holdoutRows[i]];
+        holdoutLabels[i] = labels[holdoutRows[i]];
+      }
+      ClassificationMetrics m =
+          BinaryMetrics.compute(scores, holdoutLabels, holdoutRows.length, threshold);
+      ClassificationMetrics fleetMetrics = null;
+      if (fleetBooster != null) {
+        FeatureMatrix h =
+            FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), holdoutRows);
+        fleetMetrics =
+            BinaryMetrics.compute(
+                predict(fleetBooster, h.data(), h.rows(), h.cols()),
+                holdoutLabels,
+                h.rows(),
+                Double.isFinite(fleet.threshold()) ? fleet.threshold() : params.threshold());
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      TrainingResult.Selection selection =
+          new TrainingResult.Selection(
+              kind,
+              threshold,
+              thresholdSource,
+              ownProblem != null && kind != ModelKind.OWN
+                  ? choice.reason() + " (no own model: " + ownProblem + ")"
+                  : choice.reason(),
+              fleet == null || fleetBooster == null ? 0 : fleet.version(),
+              fleetMetrics,
+              valRows.length,
+              valPositives,
+              choice.validationAuc());
+      return TrainingResult.trained(
+          model,
+          m,
+          params.refit() ? trainRows.length : fitRows.length,
+          holdoutRows,
+          millis,
+          sampleScores,
+          selection);
+    } catch (XGBoostError e) {
+      return TrainingResult.skipped("XGBoost failed: " + e.getMessage());
+    } finally {
+      for (Booster b : boosters.values()) {
+        b.dispose();
+      }
+      if (fleetBooster != null) {
+        fleetBooster.dispose();
+      }
+    }
+  }
+
+  /** Fewest rows of each class before the fleet model's candidates are considered. */
+  public static final int FLEET_MIN_PER_CLASS = 3;
+
+  /** Salt of the validation split within the training rows (the holdout uses none). */
+  public static final long VALIDATION_SALT = 0x2545F4914F6CDD1DL;
+
+  private static boolean hasBothClasses(FeatureMatrix m) {
+    boolean pos = false;
+    boolean neg = false;
+    for (float y : m.labels()) {
+      pos |= y == 1f;
+      neg |= y == 0f;
+    }
+    return pos && neg;
+  }
+
+  /** The own model on all training rows at the configured threshold: no validation split. */
+  private TrainingResult ownAtFixedThreshold(WindowSample sample, HoldoutSplit split, long start) {
+    int n = sample.size();
+    byte[] labels = sample.labelArray();
     FeatureMatrix train =
         FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), split.trainRows());
     byte[] model;
     float[] sampleScores;
     try {
-      Booster booster = trainBooster(train);
+      Booster booster = trainBooster(train, null);
       try {
         // Every row in one call: the holdout's scores for the metrics, and all of them for the
         // registry's reference profile, which would otherwise load the model again to get them.
@@ -97,15 +309,48 @@ public final class XgbTrainer implements java.io.Serializable {
     }
     ClassificationMetrics m =
         BinaryMetrics.compute(scores, holdoutLabels, holdoutRows.length, params.threshold());
-    return TrainingResult.trained(model, m, train.rows(), holdoutRows, millis, sampleScores);
+    return TrainingResult.trained(
+        model,
+        m,
+        split.trainRows().length,
+        holdoutRows,
+        millis,
+        sampleScores,
+        TrainingResult.Selection.own(params.threshold()));
   }
 
-  private Booster trainBooster(FeatureMatrix train) throws XGBoostError {
+  /**
+   * A new model on {@code train}, or with {@code base} (UBJ) the base model continued with {@link
+   * TrainingParams#fleetTuneRounds()} rounds on it.
+   */
+  private Booster trainBooster(FeatureMatrix train, byte @Nullable [] base) throws XGBoostError {
     DMatrix d = new DMatrix(train.data(), train.rows(), train.cols(), Float.NaN);
     try {
       d.setLabel(train.labels());
-      return XGBoost.train(
-          d, params.boosterParams(), params.rounds(), Collections.emptyMap(), null, null);
+      if (base == null) {
+        return XGBoost.train(
+            d, params.boosterParams(), params.rounds(), Collections.emptyMap(), null, null);
+      }
+      Booster b = load(base);
+      try {
+        Booster out =
+            XGBoost.train(
+                d,
+                params.fleetTuneParams(),
+                params.fleetTuneRounds(),
+                Collections.emptyMap(),
+                null,
+                null,
+                null,
+                0,
+                b);
+        b = null; // trained in place: now owned by the caller as out
+        return out;
+      } finally {
+        if (b != null) {
+          b.dispose();
+        }
+      }
     } finally {
       d.dispose();
     }

@@ -101,7 +101,7 @@ class CommandLineTest {
   @Test
   void usageErrorsGoToStandardErrorWithExitCode2() throws Exception {
     assertEquals(2, cli.run(new String[] {"greet", "--tiems=3"}, out, err));
-    assertTrue(err().startsWith("fleetlearn greet: "), err());
+    assertTrue(err().startsWith("fleetlearn greet: unknown option --tiems"), err());
     assertTrue(err().contains("greeter greet --help"), err());
     assertEquals("", out());
 

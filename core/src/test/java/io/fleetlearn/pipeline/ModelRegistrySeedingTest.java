@@ -147,6 +147,12 @@ public class ModelRegistrySeedingTest {
   /** {@code model} scored on the given rows of {@code s}, as the registry scores a champion. */
   private static ClassificationMetrics onHoldout(byte[] model, WindowSample s, int[] rows)
       throws Exception {
+    return onHoldout(model, s, rows, PARAMS.threshold());
+  }
+
+  /** The model on the rows, at {@code threshold}: the registry measures a champion at its own. */
+  private static ClassificationMetrics onHoldout(
+      byte[] model, WindowSample s, int[] rows, double threshold) throws Exception {
     Booster b = XgbTrainer.load(model);
     try {
       float[] all = XgbTrainer.predict(b, s.featureArray(), s.size(), s.dim());
@@ -156,7 +162,7 @@ public class ModelRegistrySeedingTest {
         sc[i] = all[rows[i]];
         l[i] = s.labelArray()[rows[i]];
       }
-      return BinaryMetrics.compute(sc, l, rows.length, PARAMS.threshold());
+      return BinaryMetrics.compute(sc, l, rows.length, threshold);
     } finally {
       b.dispose();
     }
@@ -232,7 +238,10 @@ public class ModelRegistrySeedingTest {
         onHoldout(weakWarm.model(), weakFirst.sample(), weakFirst.result().holdoutIndex());
     ClassificationMetrics promotedOnSecondHoldout =
         onHoldout(
-            weakFirst.result().model(), weakSecond.sample(), weakSecond.result().holdoutIndex());
+            weakFirst.result().model(),
+            weakSecond.sample(),
+            weakSecond.result().holdoutIndex(),
+            weakFirst.result().selection().threshold());
     String goodWarmSha = ModelUpdate.sha256(goodWarm.model());
     ClassificationMetrics goodWarmAtTraining = goodWarm.metrics();
     String promotedSha = ModelUpdate.sha256(weakFirst.result().model());

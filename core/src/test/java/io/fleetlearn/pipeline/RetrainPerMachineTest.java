@@ -8,12 +8,16 @@ import io.fleetlearn.event.RawRecord;
 import io.fleetlearn.event.RawRecordCoder;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.testing.TestEvents;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.TrainingResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.testing.PAssert;
@@ -255,5 +259,72 @@ public class RetrainPerMachineTest {
 
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  public void
+      withTheFleetModelOnEachWindowChoosesAmongCandidatesFromTheFleetModelOfAnEarlierWindow() {
+    String[] machines = {"press-000", "press-001", "press-002"};
+    Random rnd = new Random(11);
+    long[] offset = {0};
+    TestStream.Builder<RawRecord> b = TestStream.create(RawRecordCoder.of());
+    for (int w = 0; w < 3; w++) {
+      Instant start = T0.plus(WINDOW.multipliedBy(w));
+      List<TimestampedValue<RawRecord>> events = window(machines, start, rnd, offset);
+      b =
+          b.addElements(
+                  events.get(0), events.subList(1, events.size()).toArray(new TimestampedValue[0]))
+              .advanceWatermarkTo(start.plus(WINDOW).plus(Duration.standardSeconds(1)));
+    }
+    RetrainingConfig config =
+        RetrainingConfig.builder()
+            .windowSize(WINDOW)
+            .allowedLateness(Duration.ZERO)
+            .lateFiringDelay(Duration.standardSeconds(5))
+            .scoring(ScoringConfig.builder().fleetShards(2).build())
+            .build();
+    PCollectionTuple out =
+        p.apply(b.advanceWatermarkToInfinity()).apply(new RetrainPerMachine(config));
+
+    PAssert.that(out.get(RetrainPerMachine.MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              List<ModelUpdate> u = sorted(it);
+              assertEquals(9, u.size());
+              for (ModelUpdate x : u) {
+                TrainingResult.Selection sel = x.selection();
+                assertTrue(x.toString(), sel != null);
+                if (x.windowStart() == T0.getMillis()) {
+                  // No fleet model was trained on an earlier window: the machine's own only.
+                  assertEquals(x.toString(), 0, sel.fleetVersion());
+                  assertEquals(Set.of(ModelKind.OWN), sel.validationAuc().keySet());
+                  assertTrue(x.fleetMetrics() == null);
+                } else {
+                  // The fleet model of an earlier window: version 1 (window 0) or later.
+                  assertTrue(x.toString(), sel.fleetVersion() >= 1);
+                  assertEquals(3, sel.validationAuc().size());
+                  assertTrue(x.toString(), x.fleetMetrics() != null);
+                  assertTrue(x.fleetMetrics().hasCounts());
+                }
+                assertTrue(x.metrics().hasCounts());
+                assertEquals(sel.threshold(), x.metrics().threshold(), 0.0);
+                if (x.status() == ModelUpdate.Status.PROMOTED) {
+                  assertEquals(sel.kind(), x.modelKind());
+                  assertEquals(sel.threshold(), x.modelThreshold(), 0.0);
+                }
+              }
+              return null;
+            });
+    PAssert.that(out.get(RetrainPerMachine.FLEET_MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              for (ModelUpdate f : it) {
+                // The fleet model is always a model of its own sample.
+                assertEquals(ModelKind.OWN, f.selection().kind());
+                assertEquals(0, f.selection().fleetVersion());
+              }
+              return null;
+            });
+    p.run().waitUntilFinish();
   }
 }

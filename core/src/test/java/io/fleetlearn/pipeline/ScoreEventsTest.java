@@ -178,16 +178,25 @@ public class ScoreEventsTest {
     final Map<Long, float[]> features = new HashMap<>();
     final Map<Long, Float> probability = new HashMap<>();
     final Map<Long, String> model = new HashMap<>();
+    final Map<Long, Double> threshold = new HashMap<>();
 
     void add(List<SensorEvent> events, byte[] bytes, ModelSource source, long version) {
+      add(events, bytes, source, version, Double.NaN);
+    }
+
+    /** As above, scored by a model with its own threshold (NaN: the scorer's default). */
+    void add(List<SensorEvent> events, byte[] bytes, ModelSource source, long version, double t) {
       for (SensorEvent e : events) {
+        if (!Double.isNaN(t)) {
+          threshold.put(e.timestampMillis(), t);
+        }
         features.put(e.timestampMillis(), e.features());
         probability.put(e.timestampMillis(), xgboost(bytes, e.features()));
         model.put(e.timestampMillis(), source + " v" + version);
       }
     }
 
-    void check(Iterable<DefectPrediction> it, double threshold) {
+    void check(Iterable<DefectPrediction> it, double defaultThreshold) {
       List<DefectPrediction> all =
           StreamSupport.stream(it.spliterator(), false).collect(Collectors.toList());
       assertEquals("one prediction per scorable event: " + all, model.size(), all.size());
@@ -196,7 +205,9 @@ public class ScoreEventsTest {
         String expected = model.get(ts);
         assertEquals("event at +" + (ts - T0), expected, d.source() + " v" + d.modelVersion());
         assertEquals("event at +" + (ts - T0), probability.get(ts), d.probability(), 1e-6);
-        assertEquals(d.probability() >= threshold, d.alert());
+        double t = threshold.getOrDefault(ts, defaultThreshold);
+        assertEquals("event at +" + (ts - T0), t, d.threshold(), 0.0);
+        assertEquals(d.probability() >= t, d.alert());
       }
     }
   }
@@ -276,6 +287,59 @@ public class ScoreEventsTest {
             it -> {
               x.check(it, 0.5);
               assertTrue(x.model.values().contains("FLEET v3"));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void eachModelAlertsAtItsOwnThresholdAndOlderRecordsAtTheConfiguredOne() throws Exception {
+    byte[] fleet = model(6, 0);
+    byte[] own = model(7, 1);
+    byte[] old = model(8, 2);
+    Random r = new Random(9);
+    Steps s = new Steps();
+    Expected x = new Expected();
+    s.update(
+        ModelUpdate.builder()
+            .machineId(FleetModel.ID)
+            .version(2)
+            .status(ModelUpdate.Status.PROMOTED)
+            .reason("test")
+            .window(T0, T0 + 60_000)
+            .features(FeatureSchema.defaults().names())
+            .model(fleet, T0, T0 + 60_000)
+            .modelThreshold(0.8)
+            .build());
+    s.update(
+        ModelUpdate.builder()
+            .machineId("press-4")
+            .version(1)
+            .status(ModelUpdate.Status.PROMOTED)
+            .reason("test")
+            .window(T0, T0 + 60_000)
+            .features(FeatureSchema.defaults().names())
+            .model(own, T0, T0 + 60_000)
+            .modelKind(io.fleetlearn.training.ModelKind.FLEET_TUNED)
+            .modelThreshold(0.2)
+            .build());
+    s.update(update("press-5", 1, ModelUpdate.Status.PROMOTED, old));
+    List<SensorEvent> byOwn = events("press-4", 0, 30, r);
+    List<SensorEvent> byOld = events("press-5", 30, 30, r);
+    List<SensorEvent> byFleet = events("press-6", 60, 30, r);
+    List<SensorEvent> all = new ArrayList<>(byOwn);
+    all.addAll(byOld);
+    all.addAll(byFleet);
+    s.events(all);
+    x.add(byOwn, own, ModelSource.MACHINE, 1, 0.2);
+    x.add(byOld, old, ModelSource.MACHINE, 1);
+    x.add(byFleet, fleet, ModelSource.FLEET, 2, 0.8);
+
+    ScoringConfig scoring = ScoringConfig.builder().fleetShards(2).alertThreshold(0.45).build();
+    PAssert.that(score(s, scoring))
+        .satisfies(
+            it -> {
+              x.check(it, 0.45);
               return null;
             });
     p.run().waitUntilFinish();

@@ -12,6 +12,7 @@ import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.XgbTrainer;
@@ -20,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -177,5 +179,53 @@ class ChampionSeedTest {
     assertArrayEquals(model, back.model());
     assertTrue(back.reference().isEmpty());
     assertEquals(ReferenceProfile.empty(4).dim(), back.reference().dim());
+  }
+
+  @Test
+  void stateWrittenBeforeKindsAndThresholdsStillDecodesAsAnOwnModel() throws Exception {
+    // The form the coder wrote before: version, sha256, window, six metrics, model, reference.
+    ChampionState c = from(record(ModelUpdate.Status.PROMOTED, 3).build(), 3).champion();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    d.writeLong(c.version());
+    d.writeUTF(c.modelSha256());
+    d.writeLong(c.windowStart());
+    d.writeLong(c.windowEnd());
+    ClassificationMetrics m = c.trainingMetrics();
+    for (double v :
+        new double[] {m.auc(), m.f1(), m.precision(), m.recall(), m.accuracy(), m.logLoss()}) {
+      d.writeDouble(v);
+    }
+    d.flush();
+    org.apache.beam.sdk.coders.ByteArrayCoder.of().encode(c.model(), out);
+    io.fleetlearn.drift.ReferenceProfileCoder.of().encode(c.reference(), out);
+
+    ChampionState back =
+        ChampionStateCoder.of().decode(new ByteArrayInputStream(out.toByteArray()));
+    assertEquals(3, back.version());
+    assertArrayEquals(model, back.model());
+    assertEquals(m, back.trainingMetrics());
+    assertEquals(ModelKind.OWN, back.kind());
+    assertTrue(Double.isNaN(back.threshold()));
+  }
+
+  @Test
+  void theStateCoderKeepsTheKindAndThreshold() throws Exception {
+    ChampionState c = from(record(ModelUpdate.Status.PROMOTED, 3).build(), 3).champion();
+    ChampionState tuned =
+        new ChampionState(
+            c.version(),
+            c.model(),
+            c.modelSha256(),
+            c.windowStart(),
+            c.windowEnd(),
+            c.trainingMetrics().withCounts(0.3, 1, 2, 3, 4),
+            c.reference(),
+            ModelKind.FLEET_TUNED,
+            0.3);
+    ChampionState back = CoderUtils.clone(ChampionStateCoder.of(), tuned);
+    assertEquals(ModelKind.FLEET_TUNED, back.kind());
+    assertEquals(0.3, back.threshold(), 0.0);
+    assertEquals(tuned.trainingMetrics(), back.trainingMetrics());
   }
 }

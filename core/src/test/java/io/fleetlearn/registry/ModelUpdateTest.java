@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.TrainingResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -308,6 +310,72 @@ class ModelUpdateTest {
       assertArrayEquals(u.toJson(), back.toJson());
       assertEquals(u.params(), back.params());
     }
+  }
+
+  private static ModelUpdate chosenAmongCandidates() {
+    ClassificationMetrics fleet =
+        ClassificationMetrics.of(0.83, 0.5, 0.6, 0.43, 0.9, 0.35).withCounts(0.41, 10, 7, 210, 13);
+    return ModelUpdate.builder()
+        .machineId("press-019")
+        .version(4)
+        .status(ModelUpdate.Status.PROMOTED)
+        .reason("challenger AUC 0.910 > champion AUC 0.850 on the same holdout")
+        .window(START, END)
+        .samples(500, 400, 30, 320, 80)
+        .metrics(
+            ClassificationMetrics.of(0.91, 0.7, 0.75, 0.66, 0.95, 0.2)
+                .withCounts(0.37, 6, 2, 70, 2))
+        .selection(
+            new TrainingResult.Selection(
+                ModelKind.FLEET_TUNED,
+                0.37,
+                "validation f1",
+                "FLEET_TUNED beat FLEET on validation",
+                12,
+                fleet,
+                80,
+                6,
+                Map.of(ModelKind.OWN, 0.8, ModelKind.FLEET_TUNED, 0.93, ModelKind.FLEET, 0.85)))
+        .features(List.of("temperature"))
+        .params(params())
+        .model(modelBytes(), START, END)
+        .modelKind(ModelKind.FLEET_TUNED)
+        .modelThreshold(0.37)
+        .build();
+  }
+
+  @Test
+  void theChosenKindThresholdsFleetMetricsAndCountsSurviveJsonAndTheBinaryCoder() throws Exception {
+    ModelUpdate u = chosenAmongCandidates();
+    JsonNode n = JSON.readTree(u.toJson());
+    assertEquals("FLEET_TUNED", n.at("/model/kind").asText());
+    assertEquals(0.37, n.at("/model/threshold").asDouble(), 0.0);
+    assertEquals(6, n.at("/metrics/tp").asLong());
+    assertEquals(2, n.at("/metrics/fp").asLong());
+    assertEquals(0.83, n.at("/fleetMetrics/auc").asDouble(), 0.0);
+    assertEquals(0.93, n.at("/selection/validation/auc/FLEET_TUNED").asDouble(), 0.0);
+    for (ModelUpdate back :
+        List.of(ModelUpdate.fromJson(u.toJson()), CoderUtils.clone(ModelUpdateCoder.of(), u))) {
+      assertArrayEquals(u.toJson(), back.toJson());
+      assertEquals(ModelKind.FLEET_TUNED, back.modelKind());
+      assertEquals(0.37, back.modelThreshold(), 0.0);
+      assertEquals(u.fleetMetrics(), back.fleetMetrics());
+      assertEquals(u.metrics(), back.metrics());
+      assertEquals(12, back.selection().fleetVersion());
+    }
+  }
+
+  @Test
+  void aRecordWrittenBeforeKindsAndThresholdsReadsAsAnOwnModelWithoutAThreshold() throws Exception {
+    ObjectNode old = (ObjectNode) JSON.readTree(promoted().toJson());
+    ((ObjectNode) old.get("model")).remove(List.of("kind", "threshold"));
+    ModelUpdate u = ModelUpdate.fromJson(JSON.writeValueAsBytes(old));
+    assertEquals(ModelKind.OWN, u.modelKind());
+    assertTrue(Double.isNaN(u.modelThreshold()));
+    assertEquals(0.5, u.modelThresholdOr(0.5), 0.0);
+    assertNull(u.selection());
+    assertNull(u.fleetMetrics());
+    assertFalse(u.metrics().hasCounts());
   }
 
   @Test

@@ -3,8 +3,10 @@ package io.fleetlearn.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +104,27 @@ class BinaryMetricsTest {
     assertEquals(0.75, m.recall(), TOL);
     assertEquals(2.0 / 3.0, m.f1(), TOL);
     assertEquals(0.7, m.accuracy(), TOL);
+    assertTrue(m.hasCounts());
+    assertEquals(0.5, m.threshold(), 0.0);
+    assertEquals(3, m.tp());
+    assertEquals(2, m.fp());
+    assertEquals(4, m.tn());
+    assertEquals(1, m.fn());
+  }
+
+  @Test
+  void confusionCountsFollowTheThresholdTheyWereCountedAt() {
+    // Same rows at threshold 0.75: positives 0.9, 0.8 -> TP = 2; 0.6, 0.3 -> FN = 2;
+    // no negative reaches 0.75 -> FP = 0, TN = 6.
+    float[] scores = {0.9f, 0.8f, 0.6f, 0.3f, 0.7f, 0.5f, 0.4f, 0.2f, 0.1f, 0.05f};
+    byte[] labels = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+
+    ClassificationMetrics m = BinaryMetrics.compute(scores, labels, 10, 0.75);
+
+    assertEquals(0.75, m.threshold(), 0.0);
+    assertEquals(List.of(2L, 0L, 6L, 2L), List.of(m.tp(), m.fp(), m.tn(), m.fn()));
+    assertEquals(1.0, m.precision(), TOL);
+    assertEquals(0.5, m.recall(), TOL);
   }
 
   @Test
@@ -193,7 +216,7 @@ class BinaryMetricsTest {
   void emptyInputGivesDocumentedDefaultsWithoutNaN() {
     ClassificationMetrics m = BinaryMetrics.compute(new float[0], new byte[0], 0, 0.5);
 
-    assertEquals(ClassificationMetrics.of(0.5, 0, 0, 0, 0, 0), m);
+    assertEquals(ClassificationMetrics.of(0.5, 0, 0, 0, 0, 0).withCounts(0.5, 0, 0, 0, 0), m);
   }
 
   @Test

@@ -120,17 +120,21 @@ class XgbTrainerTest {
       assertTrue(p >= 0 && p <= 1, "probability " + p);
     }
 
-    // The trainer's metrics came from the in-memory booster's scores; the reloaded model's scores
-    // reproduce them (log loss is a mean of -log p, so it moves with any score change).
+    // The trainer's metrics came from the in-memory booster's scores at the model's own threshold;
+    // the reloaded model's scores reproduce them (log loss is a mean of -log p, so it moves with
+    // any score change).
+    double threshold = r.selection().threshold();
     ClassificationMetrics m =
-        BinaryMetrics.compute(scores, holdout.labelBytes(), holdout.rows(), 0.5);
+        BinaryMetrics.compute(scores, holdout.labelBytes(), holdout.rows(), threshold);
     ClassificationMetrics trained = r.metrics();
     assertEquals(trained.auc(), m.auc(), 1e-6);
     assertEquals(trained.logLoss(), m.logLoss(), 1e-6);
     assertEquals(trained.f1(), m.f1(), 1e-6);
     assertEquals(trained.accuracy(), m.accuracy(), 1e-6);
-    ClassificationMetrics evaluated = XgbTrainer.evaluate(r.model(), holdout, 0.5);
+    ClassificationMetrics evaluated = XgbTrainer.evaluate(r.model(), holdout, threshold);
     assertEquals(trained.logLoss(), evaluated.logLoss(), 1e-6);
+    assertEquals(trained.tp(), evaluated.tp());
+    assertEquals(trained.fp(), evaluated.fp());
   }
 
   @Test

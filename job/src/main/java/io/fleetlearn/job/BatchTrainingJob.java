@@ -9,13 +9,10 @@ import io.fleetlearn.batch.TabularFormat;
 import io.fleetlearn.batch.TabularSchema;
 import io.fleetlearn.batch.TrainFromHistory;
 import io.fleetlearn.command.Command;
-import io.fleetlearn.command.OptionsFile;
 import io.fleetlearn.job.options.BatchTrainOptions;
+import io.fleetlearn.job.options.ModelParamsOptions;
 import io.fleetlearn.training.TrainingParams;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -39,19 +36,11 @@ public final class BatchTrainingJob {
    * where unset, then {@link #configure}d). For tests.
    */
   public static BatchTrainOptions parseOptions(String[] commandLine) {
-    List<String> args = new ArrayList<>(Arrays.asList(OptionsFile.expand(commandLine)));
-    String[] given = args.toArray(new String[0]);
-    DEFAULTS.forEach(
-        (name, value) -> {
-          if (!Command.hasFlag(given, name)) {
-            args.add("--" + name + "=" + value);
-          }
-        });
     return configure(
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+        PipelineOptionsFactory.fromArgs(Command.withDefaults(commandLine, DEFAULTS))
             .withValidation()
             .as(BatchTrainOptions.class),
-        given);
+        commandLine);
   }
 
   /**
@@ -99,7 +88,7 @@ public final class BatchTrainingJob {
                 o.getFormat(), o.getInput(), o.getDelimiter(), o.getQuote(), o.getColumnNames()))
         .schema(schema)
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

@@ -2,7 +2,6 @@ package io.fleetlearn.job;
 
 import io.fleetlearn.command.Command;
 import io.fleetlearn.command.Durations;
-import io.fleetlearn.command.OptionsFile;
 import io.fleetlearn.drift.DriftThresholds;
 import io.fleetlearn.event.EventLimits;
 import io.fleetlearn.event.FeatureSchema;
@@ -12,6 +11,7 @@ import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaSensorSource;
 import io.fleetlearn.io.KafkaSinks;
 import io.fleetlearn.io.ModelUpdatesSeeds;
+import io.fleetlearn.job.options.ModelParamsOptions;
 import io.fleetlearn.job.options.RetrainingOptions;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.pipeline.FailOnce;
@@ -25,10 +25,7 @@ import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.TrainingParams;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -75,16 +72,10 @@ public final class RetrainingJob {
    * where unset, then {@link #configure}d. For tests and benchmarks that build the job directly.
    */
   public static <T extends RetrainingOptions> T parseOptions(String[] commandLine, Class<T> type) {
-    List<String> args = new ArrayList<>(Arrays.asList(OptionsFile.expand(commandLine)));
-    String[] given = args.toArray(new String[0]);
-    DEFAULTS.forEach(
-        (name, value) -> {
-          if (!Command.hasFlag(given, name)) {
-            args.add("--" + name + "=" + value);
-          }
-        });
     return configure(
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().as(type));
+        PipelineOptionsFactory.fromArgs(Command.withDefaults(commandLine, DEFAULTS))
+            .withValidation()
+            .as(type));
   }
 
   /**
@@ -148,7 +139,7 @@ public final class RetrainingJob {
         .lateFiringDelay(Durations.parse(o.getLateFiringDelay()))
         .reservoirCapacity(o.getReservoirCapacity())
         .training(
-            TrainingParams.builder()
+            ModelParamsOptions.selection(o, TrainingParams.builder())
                 .rounds(o.getRounds())
                 .maxDepth(o.getMaxDepth())
                 .eta(o.getEta())

@@ -51,19 +51,26 @@ public final class RunCommand extends Command {
             + "--runner, ...) are accepted too.");
   }
 
+  /**
+   * The options of the retraining pipeline, as every command that runs it lists them in its help:
+   * Kafka, the pipeline's own concerns, and the Flink runner's.
+   */
+  public static final List<Class<? extends PipelineOptions>> PIPELINE_OPTIONS =
+      List.of(
+          KafkaOptions.class,
+          WindowingOptions.class,
+          TrainingOptions.class,
+          ModelParamsOptions.class,
+          DriftOptions.class,
+          EventOptions.class,
+          ScoringOptions.class,
+          MetricsOptions.class,
+          FaultInjectionOptions.class,
+          FlinkPipelineOptions.class);
+
   @Override
   public List<Class<? extends PipelineOptions>> options() {
-    return List.of(
-        KafkaOptions.class,
-        WindowingOptions.class,
-        TrainingOptions.class,
-        ModelParamsOptions.class,
-        DriftOptions.class,
-        EventOptions.class,
-        ScoringOptions.class,
-        MetricsOptions.class,
-        FaultInjectionOptions.class,
-        FlinkPipelineOptions.class);
+    return PIPELINE_OPTIONS;
   }
 
   @Override

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@code deploy/check.sh}, the static checks of the deployment files: {@code docker-compose
  * config} validates docker-compose.yml, {@code kubectl kustomize} renders the base and every
- * overlay, the generated Flink configuration is up to date, and every file the compose file, the
- * Dockerfile and the manifests refer to exists (the job jar included, which is why this runs after
- * {@code package}). The script installs docker-compose, kubectl and python3-yaml with apt-get when
- * they are missing.
+ * overlay, the generated Flink configuration and PrometheusRule are up to date, every file the
+ * compose file, the Dockerfile and the manifests refer to exists (the job jar included, which is
+ * why this runs after {@code package}), and the Flink pods, their templates merged as the operator
+ * merges them, declare every port their PodMonitors scrape. The script installs docker-compose,
+ * kubectl and python3-yaml with apt-get when they are missing.
  */
 class DeploymentFilesIT {
   @TempDir Path dir;

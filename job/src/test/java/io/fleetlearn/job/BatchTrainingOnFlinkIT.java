@@ -104,9 +104,13 @@ class BatchTrainingOnFlinkIT {
     assertTrue(printed.contains("on FlinkRunner [local]"), printed);
     assertTrue(printed.contains("Rows: 10000 read, 0 filtered out, 0 rejected, 10000 used"));
     for (String type : new String[] {"H", "L", "M"}) {
-      assertTrue(printed.lines().anyMatch(l -> l.matches(type + " +TRAINED .*")), type);
+      // Each entity names the kind that serves it.
+      assertTrue(
+          printed.lines().anyMatch(l -> l.matches(type + " +TRAINED +(OWN|FLEET_TUNED|FLEET) .*")),
+          type);
     }
-    assertTrue(printed.contains("Per-entity models vs one global model on the same holdout"));
+    assertTrue(
+        printed.contains("Served per-entity models vs one global model on the same holdout"));
     assertTrue(printed.contains("Warm start: published 3 model(s) as version 1 (PROMOTED)"));
 
     Map<String, ModelUpdate> updates = published(topic, 3);
@@ -126,6 +130,9 @@ class BatchTrainingOnFlinkIT {
       assertEquals(meta.path("samples").path("rows").asLong(), u.events());
       assertEquals(5, u.features().size());
       assertEquals(50L, u.params().get("num_round"));
+      // The warm start carries the served kind and its own threshold.
+      assertEquals(meta.path("model").path("kind").asText(), u.modelKind().name());
+      assertEquals(meta.path("threshold").asDouble(), u.modelThreshold(), 0);
     }
     assertTrue(updates.get("L").metrics().auc() > 0.8);
     assertTrue(updates.get("M").metrics().auc() > 0.8);

@@ -231,7 +231,7 @@ class FlinkClusterIT {
       awaitUpdates(bootstrap, 2 * ENTRIES);
       String metrics = cluster.taskManagerMetrics();
       assertTrue(
-          metrics.contains("fleetlearn_events_read"),
+          metrics.contains("fleetlearn_windows_closed"),
           "Beam counters on the TaskManager's Prometheus endpoint:\n" + excerpt(metrics));
 
       // 2. Stop with a savepoint (no drain: window 3 stays open, inside the savepoint). Windows 4

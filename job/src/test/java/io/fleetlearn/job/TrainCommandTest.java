@@ -47,7 +47,12 @@ class TrainCommandTest {
               "--modelFormat=json",
               "--maxRowsPerEntity=5000",
               "--compareGlobal=true",
-              "--rounds=20"
+              "--rounds=20",
+              "--modelCandidates=own,fleet",
+              "--thresholdObjective=precision",
+              "--targetPrecision=0.9",
+              "--fleetTuneRounds=5",
+              "--validationFraction=0.3"
             });
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
     assertEquals(FlinkRunner.class, o.getRunner());
@@ -65,6 +70,15 @@ class TrainCommandTest {
     assertEquals(ModelFormat.JSON, c.modelFormat());
     assertEquals(5000, c.maxRowsPerEntity());
     assertEquals(20, c.training().rounds());
+    assertEquals(
+        java.util.Set.of(
+            io.fleetlearn.training.ModelKind.OWN, io.fleetlearn.training.ModelKind.FLEET),
+        c.training().candidates());
+    assertEquals(
+        io.fleetlearn.training.ThresholdObjective.PRECISION, c.training().thresholdObjective());
+    assertEquals(0.9, c.training().targetPrecision(), 0);
+    assertEquals(5, c.training().fleetTuneRounds());
+    assertEquals(0.3, c.training().validationFraction(), 0);
     assertTrue(c.compareGlobal());
     assertEquals("/tmp/out/entities/", c.outputPath("entities/"));
   }

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * model does not match its sha256 is refused and counted ({@link #refusedRecords()}).
  *
  * <p>{@link #predict(String, float[])} scores with the machine's model, or with the fleet model
- * ({@link FleetModel#ID}) when the machine has none, exactly as the pipeline does. It is safe to
- * call from any number of threads while models are being replaced. Connection and security settings
- * come from {@link KafkaClientConfig} (e.g. a {@code --kafkaProperties} file).
+ * ({@link FleetModel#ID}) when the machine has none, exactly as the pipeline does, and alerts at
+ * that model's own threshold. It is safe to call from any number of threads while models are being
+ * replaced. Connection and security settings come from {@link KafkaClientConfig} (e.g. a {@code
+ * --kafkaProperties} file).
  *
  * <pre>{@code
  * try (ModelRegistryClient models = ModelRegistryClient.start(kafka, "model-updates")) {
@@ -84,14 +85,31 @@ public final class ModelRegistryClient implements AutoCloseable {
       return champion == null ? 0 : champion.version();
     }
 
+    /** The current model's alert threshold ({@link #DEFAULT_THRESHOLD} if its record has none). */
+    public double threshold() {
+      return champion == null ? DEFAULT_THRESHOLD : champion.modelThresholdOr(DEFAULT_THRESHOLD);
+    }
+
     /** How the current model is evaluated ({@code java-trees} or {@code xgboost4j}). */
     public Optional<String> evaluatorKind() {
       return evaluator == null ? Optional.empty() : Optional.of(evaluator.kind());
     }
   }
 
-  /** A probability, and the model that produced it. */
-  public record Prediction(String machineId, float probability, ModelSource source, long version) {}
+  /**
+   * A probability, the model that produced it, and that model's alert threshold ({@link
+   * #DEFAULT_THRESHOLD} for a model whose record carries none).
+   */
+  public record Prediction(
+      String machineId, float probability, ModelSource source, long version, double threshold) {
+    /** probability ≥ threshold, as the pipeline's predictions. */
+    public boolean alert() {
+      return probability >= threshold;
+    }
+  }
+
+  /** The alert threshold of a model whose record carries none (the pipeline's default). */
+  public static final double DEFAULT_THRESHOLD = 0.5;
 
   private final TopicTail tail;
   private final String topic;
@@ -225,7 +243,8 @@ public final class ModelRegistryClient implements AutoCloseable {
       }
       try {
         return Optional.of(
-            new Prediction(machineId, m.evaluator.predict(features), source, m.version()));
+            new Prediction(
+                machineId, m.evaluator.predict(features), source, m.version(), m.threshold()));
       } catch (IllegalStateException replacedWhileScoring) {
         if (attempt >= 3) {
           throw replacedWhileScoring;

@@ -2,6 +2,7 @@ package io.fleetlearn.monitor;
 
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.registry.ModelUpdate;
+import io.fleetlearn.training.ModelKind;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -20,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  * only for the {@code worstMachines} worst machines (drifted first, then lowest champion AUC; see
  * {@link FleetState#compareWorse}) plus an explicit watch list; everything else only in fleet-wide
  * aggregates without a machine label. However large the fleet, the per-machine series number at
- * most {@code (worstMachines + watched) × (11 + 2 × features)}.
+ * most {@code (worstMachines + watched) × (20 + 2 × features)}. The fleet-wide series include the
+ * machines per model kind and quantiles of the per-machine lift (champion AUC minus the fleet
+ * model's on the same holdout), a fixed number whatever the fleet size.
  *
  * <p>{@link #refresh} runs on the thread that owns the state and copies what it exports into small
  * per-machine views; the scrape thread reads only those views (volatile fields), never the state. A
@@ -54,6 +57,15 @@ public final class FleetGauges {
   private final MultiGauge labelRate;
   private final MultiGauge referenceLabelRate;
   private final MultiGauge rank;
+  private final MultiGauge precision;
+  private final MultiGauge recall;
+  private final MultiGauge threshold;
+  private final MultiGauge lift;
+  private final MultiGauge kind;
+  private final MultiGauge confusion;
+
+  /** Cells of a confusion matrix, as label values, in {@link FleetState#confusion} order. */
+  static final String[] CELLS = {"tp", "fp", "tn", "fn"};
 
   public FleetGauges(
       MeterRegistry registry, int worstMachines, Set<String> watch, LongSupplier clock) {
@@ -125,6 +137,79 @@ public final class FleetGauges {
             null,
             "Rank among the worst machines (1 = worst); only the exported worst machines have it");
 
+    precision =
+        multi(
+            registry,
+            "fleetlearn.machine.champion.precision",
+            null,
+            "Champion precision on the latest holdout at its own alert threshold");
+    recall =
+        multi(
+            registry,
+            "fleetlearn.machine.champion.recall",
+            null,
+            "Champion recall on the latest holdout at its own alert threshold");
+    threshold =
+        multi(
+            registry, "fleetlearn.machine.alert.threshold", null, "The champion's alert threshold");
+    lift =
+        multi(
+            registry,
+            "fleetlearn.machine.lift.auc",
+            null,
+            "Champion AUC minus the fleet model's AUC on the same holdout");
+    kind =
+        multi(
+            registry,
+            "fleetlearn.machine.model.kind",
+            null,
+            "1 for the kind of the machine's champion (OWN, FLEET_TUNED, FLEET)");
+    confusion =
+        multi(
+            registry,
+            "fleetlearn.machine.champion.confusion",
+            null,
+            "Champion confusion counts (cell = tp, fp, tn, fn) on the latest holdout at its own"
+                + " alert threshold");
+    for (ModelKind k : ModelKind.values()) {
+      gauge(
+          registry,
+          "fleetlearn.fleet.machines.by.kind",
+          null,
+          "Machines by the kind of their champion: own model, fleet model tuned on the machine, or"
+              + " the fleet model",
+          g -> g.summary.byKind(k),
+          Tags.of("kind", k.name()));
+    }
+    for (int j = 0; j < AUC_QUANTILES.length; j++) {
+      int q = j;
+      gauge(
+          registry,
+          "fleetlearn.fleet.lift.auc",
+          null,
+          "Quantiles across the fleet of the per-machine lift: champion AUC minus the fleet"
+              + " model's AUC on the machine's holdout (0 = min, 1 = max)",
+          g -> g.summary.liftQuantile(q),
+          Tags.of("q", AUC_QUANTILE_LABELS[j]));
+    }
+    gauge(
+        registry,
+        "fleetlearn.fleet.machines.with.lift",
+        null,
+        "Machines whose lift over the fleet model has been measured",
+        g -> g.summary.withLift(),
+        Tags.empty());
+    for (int c = 0; c < CELLS.length; c++) {
+      int cell = c;
+      gauge(
+          registry,
+          "fleetlearn.fleet.champion.confusion",
+          null,
+          "Champions' confusion counts on their latest holdouts, each at its own threshold, summed"
+              + " over the fleet (cell = tp, fp, tn, fn)",
+          g -> g.summary.confusion(cell),
+          Tags.of("cell", CELLS[c]));
+    }
     gauge(
         registry,
         "fleetlearn.fleet.machines",
@@ -247,6 +332,12 @@ public final class FleetGauges {
     List<MultiGauge.Row<?>> labels = new ArrayList<>();
     List<MultiGauge.Row<?>> refLabels = new ArrayList<>();
     List<MultiGauge.Row<?>> ranks = new ArrayList<>();
+    List<MultiGauge.Row<?>> precisions = new ArrayList<>();
+    List<MultiGauge.Row<?>> recalls = new ArrayList<>();
+    List<MultiGauge.Row<?>> thresholds = new ArrayList<>();
+    List<MultiGauge.Row<?>> lifts = new ArrayList<>();
+    List<MultiGauge.Row<?>> kinds = new ArrayList<>();
+    List<MultiGauge.Row<?>> cells = new ArrayList<>();
     for (MachineView v : next.values()) {
       Tags t = Tags.of(MACHINE, v.machineId);
       versions.add(MultiGauge.Row.of(t, v, m -> m.version));
@@ -284,6 +375,29 @@ public final class FleetGauges {
       if (v.rank > 0) {
         ranks.add(MultiGauge.Row.of(t, v, m -> m.rank));
       }
+      if (!Double.isNaN(v.precision)) {
+        precisions.add(MultiGauge.Row.of(t, v, m -> m.precision));
+        recalls.add(MultiGauge.Row.of(t, v, m -> m.recall));
+      }
+      if (!Double.isNaN(v.threshold)) {
+        thresholds.add(MultiGauge.Row.of(t, v, m -> m.threshold));
+      }
+      if (!Double.isNaN(v.lift)) {
+        lifts.add(MultiGauge.Row.of(t, v, m -> m.lift));
+      }
+      if (v.kind != null) {
+        kinds.add(MultiGauge.Row.of(t.and("kind", v.kind), v, m -> 1));
+      }
+      if (v.confusion != null) {
+        for (int c = 0; c < CELLS.length; c++) {
+          int cell = c;
+          cells.add(
+              MultiGauge.Row.of(
+                  t.and("cell", CELLS[c]),
+                  v,
+                  m -> m.confusion == null ? Double.NaN : m.confusion[cell]));
+        }
+      }
     }
     // overwrite = false: a machine that stays exported keeps its gauges (they read its view); the
     // rows of machines that left the set are removed.
@@ -300,6 +414,12 @@ public final class FleetGauges {
     labelRate.register(labels, false);
     referenceLabelRate.register(refLabels, false);
     rank.register(ranks, false);
+    precision.register(precisions, false);
+    recall.register(recalls, false);
+    threshold.register(thresholds, false);
+    lift.register(lifts, false);
+    kind.register(kinds, false);
+    confusion.register(cells, false);
   }
 
   private void view(FleetState s, int i, int rankValue, Map<String, MachineView> into) {
@@ -320,6 +440,13 @@ public final class FleetGauges {
     v.labelRate = s.labelRate(i);
     v.referenceLabelRate = s.referenceLabelRate(i);
     v.rank = rankValue;
+    v.precision = s.championPrecision(i);
+    v.recall = s.championRecall(i);
+    v.threshold = s.threshold(i);
+    v.lift = s.lift(i);
+    ModelKind k = s.kind(i);
+    v.kind = k == null ? null : k.name();
+    v.confusion = s.confusion(i);
     List<String> features = s.features(i);
     Map<String, Double> psi = new LinkedHashMap<>();
     Map<String, Double> pValue = new LinkedHashMap<>();
@@ -354,6 +481,12 @@ public final class FleetGauges {
     volatile double labelRate;
     volatile double referenceLabelRate;
     volatile int rank;
+    volatile double precision;
+    volatile double recall;
+    volatile double threshold;
+    volatile double lift;
+    volatile String kind;
+    volatile long[] confusion;
     volatile Map<String, Double> psi = Map.of();
     volatile Map<String, Double> pValue = Map.of();
 

@@ -3,6 +3,7 @@ package io.fleetlearn.monitor;
 import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ModelKind;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>from model updates: the current champion version, the status of the last decision, the
  *       champion's AUC and F1 (after PROMOTED the challenger's holdout metrics, after REJECTED the
  *       champion's metrics on the same holdout, after SKIPPED unchanged), and the end of the event
- *       time window the champion was trained on (its age);
+ *       time window the champion was trained on (its age); which candidate the champion is ({@link
+ *       ModelKind}) and its alert threshold; its precision, recall and confusion counts at that
+ *       threshold, and its lift: its AUC minus the fleet model's on the same holdout (from the
+ *       record's {@code fleetMetrics}; unchanged by a record without them);
  *   <li>from drift reports (only a report for the same or a later window replaces the current one,
  *       so a late pane of an old window does not roll the state back): drift status, drifted flag,
  *       per-feature PSI and Holm-adjusted p-value, largest PSI, smallest adjusted p-value of the
@@ -32,6 +36,7 @@ public final class FleetState {
   private static final int INITIAL_CAPACITY = 64;
   private static final ModelUpdate.Status[] STATUSES = ModelUpdate.Status.values();
   private static final DriftReport.Status[] DRIFT_STATUSES = DriftReport.Status.values();
+  private static final ModelKind[] KINDS = ModelKind.values();
 
   private final Map<String, Integer> index = new HashMap<>();
   private final Map<List<String>, List<String>> featureLists = new HashMap<>();
@@ -41,6 +46,12 @@ public final class FleetState {
   private byte[] status = new byte[INITIAL_CAPACITY];
   private double[] auc = new double[INITIAL_CAPACITY];
   private double[] f1 = new double[INITIAL_CAPACITY];
+  private double[] precision = new double[INITIAL_CAPACITY];
+  private double[] recall = new double[INITIAL_CAPACITY];
+  private double[] threshold = new double[INITIAL_CAPACITY];
+  private double[] lift = new double[INITIAL_CAPACITY];
+  private byte[] kind = new byte[INITIAL_CAPACITY];
+  private long[][] confusion = new long[INITIAL_CAPACITY][];
   private long[] modelUntil = new long[INITIAL_CAPACITY];
   private byte[] driftStatus = new byte[INITIAL_CAPACITY];
   private long[] driftWindowEnd = new long[INITIAL_CAPACITY];
@@ -74,13 +85,29 @@ public final class FleetState {
     if (champion != null) {
       auc[i] = champion.auc();
       f1[i] = champion.f1();
+      precision[i] = champion.precision();
+      recall[i] = champion.recall();
+      confusion[i] =
+          champion.hasCounts()
+              ? new long[] {champion.tp(), champion.fp(), champion.tn(), champion.fn()}
+              : null;
+      ClassificationMetrics fleet = u.fleetMetrics();
+      lift[i] = fleet == null ? Double.NaN : champion.auc() - fleet.auc();
     }
     if (u.model() != null) {
       modelUntil[i] = u.modelWindowEnd();
+      kind[i] = (byte) u.modelKind().ordinal();
+      threshold[i] = u.modelThreshold();
     } else if (u.version() == 0) {
       modelUntil[i] = NONE;
       auc[i] = Double.NaN;
       f1[i] = Double.NaN;
+      precision[i] = Double.NaN;
+      recall[i] = Double.NaN;
+      threshold[i] = Double.NaN;
+      lift[i] = Double.NaN;
+      kind[i] = -1;
+      confusion[i] = null;
     }
   }
 
@@ -124,6 +151,12 @@ public final class FleetState {
     status[i] = -1;
     auc[i] = Double.NaN;
     f1[i] = Double.NaN;
+    precision[i] = Double.NaN;
+    recall[i] = Double.NaN;
+    threshold[i] = Double.NaN;
+    lift[i] = Double.NaN;
+    kind[i] = -1;
+    confusion[i] = null;
     modelUntil[i] = NONE;
     driftStatus[i] = -1;
     driftWindowEnd[i] = NONE;
@@ -144,6 +177,12 @@ public final class FleetState {
     status = Arrays.copyOf(status, n);
     auc = Arrays.copyOf(auc, n);
     f1 = Arrays.copyOf(f1, n);
+    precision = Arrays.copyOf(precision, n);
+    recall = Arrays.copyOf(recall, n);
+    threshold = Arrays.copyOf(threshold, n);
+    lift = Arrays.copyOf(lift, n);
+    kind = Arrays.copyOf(kind, n);
+    confusion = Arrays.copyOf(confusion, n);
     modelUntil = Arrays.copyOf(modelUntil, n);
     driftStatus = Arrays.copyOf(driftStatus, n);
     driftWindowEnd = Arrays.copyOf(driftWindowEnd, n);
@@ -190,6 +229,37 @@ public final class FleetState {
   /** Champion F1; NaN without a champion. */
   public double championF1(int i) {
     return f1[check(i)];
+  }
+
+  /** Champion precision at its threshold; NaN without a champion. */
+  public double championPrecision(int i) {
+    return precision[check(i)];
+  }
+
+  /** Champion recall at its threshold; NaN without a champion. */
+  public double championRecall(int i) {
+    return recall[check(i)];
+  }
+
+  /** The champion's alert threshold; NaN without one. */
+  public double threshold(int i) {
+    return threshold[check(i)];
+  }
+
+  /** Champion AUC minus the fleet model's on the same holdout; NaN when not measured. */
+  public double lift(int i) {
+    return lift[check(i)];
+  }
+
+  /** Which candidate the champion is; null without a champion. */
+  public @Nullable ModelKind kind(int i) {
+    byte k = kind[check(i)];
+    return k < 0 ? null : KINDS[k];
+  }
+
+  /** The champion's {tp, fp, tn, fn} on the latest holdout; null when unknown. */
+  public long @Nullable [] confusion(int i) {
+    return confusion[check(i)];
   }
 
   /** End of the window the champion was trained on (epoch millis), or {@link #NONE}. */
@@ -353,8 +423,12 @@ public final class FleetState {
     }
   }
 
-  /** Fleet-wide aggregates: counts and AUC quantiles, no machine ids. */
+  /** Fleet-wide aggregates: counts and AUC and lift quantiles, no machine ids. */
   public Summary summarize(double[] quantiles) {
+    int[] byKind = new int[KINDS.length];
+    double[] lifts = new double[size];
+    int nl = 0;
+    long[] confusionSum = new long[4];
     int[] byStatus = new int[STATUSES.length];
     int[] byDrift = new int[DRIFT_STATUSES.length];
     int withModel = 0;
@@ -372,6 +446,17 @@ public final class FleetState {
       if (drifted(i)) {
         drifting++;
       }
+      if (version[i] > 0 && kind[i] >= 0) {
+        byKind[kind[i]]++;
+      }
+      if (!Double.isNaN(lift[i])) {
+        lifts[nl++] = lift[i];
+      }
+      if (confusion[i] != null) {
+        for (int c = 0; c < 4; c++) {
+          confusionSum[c] += confusion[i][c];
+        }
+      }
       if (version[i] > 0) {
         withModel++;
         if (modelUntil[i] != NONE && (oldestModel == NONE || modelUntil[i] < oldestModel)) {
@@ -387,7 +472,13 @@ public final class FleetState {
     for (int j = 0; j < quantiles.length; j++) {
       q[j] = quantile(aucs, n, quantiles[j]);
     }
-    return new Summary(size, withModel, byStatus, byDrift, drifting, q, oldestModel);
+    Arrays.sort(lifts, 0, nl);
+    double[] lq = new double[quantiles.length];
+    for (int j = 0; j < quantiles.length; j++) {
+      lq[j] = quantile(lifts, nl, quantiles[j]);
+    }
+    return new Summary(
+        size, withModel, byStatus, byDrift, drifting, q, oldestModel, byKind, lq, nl, confusionSum);
   }
 
   /** Linear interpolation between closest ranks (type 7); NaN for no values. */
@@ -410,6 +501,10 @@ public final class FleetState {
     private final int drifting;
     private final double[] aucQuantiles;
     private final long oldestModelUntilMillis;
+    private final int[] byKind;
+    private final double[] liftQuantiles;
+    private final int withLift;
+    private final long[] confusion;
 
     Summary(
         int machines,
@@ -418,7 +513,15 @@ public final class FleetState {
         int[] byDriftStatus,
         int drifting,
         double[] aucQuantiles,
-        long oldestModelUntilMillis) {
+        long oldestModelUntilMillis,
+        int[] byKind,
+        double[] liftQuantiles,
+        int withLift,
+        long[] confusion) {
+      this.byKind = byKind;
+      this.liftQuantiles = liftQuantiles;
+      this.withLift = withLift;
+      this.confusion = confusion;
       this.machines = machines;
       this.withModel = withModel;
       this.byStatus = byStatus;
@@ -432,7 +535,37 @@ public final class FleetState {
       double[] q = new double[quantiles];
       Arrays.fill(q, Double.NaN);
       return new Summary(
-          0, 0, new int[STATUSES.length], new int[DRIFT_STATUSES.length], 0, q, NONE);
+          0,
+          0,
+          new int[STATUSES.length],
+          new int[DRIFT_STATUSES.length],
+          0,
+          q,
+          NONE,
+          new int[KINDS.length],
+          q.clone(),
+          0,
+          new long[4]);
+    }
+
+    /** Machines whose champion is of kind {@code k}. */
+    public int byKind(ModelKind k) {
+      return byKind[k.ordinal()];
+    }
+
+    /** Lift (champion AUC minus fleet AUC) at the {@code j}-th quantile; NaN when none measured. */
+    public double liftQuantile(int j) {
+      return liftQuantiles[j];
+    }
+
+    /** Machines whose lift is known. */
+    public int withLift() {
+      return withLift;
+    }
+
+    /** Sum over machines of the champions' {tp, fp, tn, fn} on their latest holdouts. */
+    public long confusion(int cell) {
+      return confusion[cell];
     }
 
     public int machines() {

@@ -92,14 +92,24 @@ public final class ModelsCommand extends Command {
     List<MachineModel> all = client.models();
     all.sort(Comparator.comparing(MachineModel::machineId));
     out.printf(
-        "%-24s %7s  %-8s  %5s  %5s  %-24s  %s%n",
-        "machine", "version", "status", "AUC", "F1", "trained on (window end)", "last window");
+        "%-24s %7s  %-11s  %9s  %-8s  %5s  %5s  %-24s  %s%n",
+        "machine",
+        "version",
+        "kind",
+        "threshold",
+        "status",
+        "AUC",
+        "F1",
+        "trained on (window end)",
+        "last window");
     for (MachineModel m : all) {
       Optional<ModelUpdate> c = m.champion();
       out.printf(
-          "%-24s %7s  %-8s  %5s  %5s  %-24s  %s%n",
+          "%-24s %7s  %-11s  %9s  %-8s  %5s  %5s  %-24s  %s%n",
           m.machineId(),
           m.version() == 0 ? "-" : Long.toString(m.version()),
+          c.map(u -> u.modelKind().name()).orElse("-"),
+          c.map(u -> String.format(Locale.ROOT, "%.3f", m.threshold())).orElse("-"),
           m.latest().status(),
           metric(c, true),
           metric(c, false),
@@ -160,10 +170,28 @@ public final class ModelsCommand extends Command {
                       + c.modelSha256()
                       + ", scored by "
                       + m.evaluatorKind().orElse("-"));
+              out.println(
+                  "kind:         "
+                      + c.modelKind()
+                      + ", alert threshold "
+                      + String.format(Locale.ROOT, "%.3f", m.threshold())
+                      + (Double.isNaN(c.modelThreshold()) ? " (none in the record: default)" : ""));
               out.println("metrics:      " + describe(c.metrics()));
             });
     out.println("last metrics: " + describe(l.metrics()));
     out.println("champion on that holdout: " + describe(l.championMetrics()));
+    out.println("fleet on that holdout:    " + describe(l.fleetMetrics()));
+    if (l.selection() != null) {
+      out.println(
+          "challenger:   "
+              + l.selection().kind()
+              + " (validation AUC "
+              + l.selection().validationAuc()
+              + " on "
+              + l.selection().validationRows()
+              + " rows): "
+              + l.selection().reason());
+    }
     return 0;
   }
 
@@ -173,13 +201,25 @@ public final class ModelsCommand extends Command {
     }
     return String.format(
         Locale.ROOT,
-        "AUC %.3f F1 %.3f precision %.3f recall %.3f accuracy %.3f logLoss %.3f",
+        "AUC %.3f F1 %.3f precision %.3f recall %.3f accuracy %.3f logLoss %.3f%s",
         m.auc(),
         m.f1(),
         m.precision(),
         m.recall(),
         m.accuracy(),
-        m.logLoss());
+        m.logLoss(),
+        m.hasCounts()
+            ? String.format(
+                Locale.ROOT,
+                "  at %s: tp %d fp %d tn %d fn %d",
+                Double.isNaN(m.threshold())
+                    ? "each model's threshold"
+                    : String.format(Locale.ROOT, "%.3f", m.threshold()),
+                m.tp(),
+                m.fp(),
+                m.tn(),
+                m.fn())
+            : "");
   }
 
   private static int export(ModelRegistryClient client, ModelsOptions o, PrintStream out)

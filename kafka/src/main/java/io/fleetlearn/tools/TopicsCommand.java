@@ -24,9 +24,10 @@ public final class TopicsCommand extends Command {
     super(
         "topics",
         "create the product's topics (or those of a KafkaTopic YAML file) and exit",
-        "Creates the topics that are missing on an existing Kafka (--bootstrapServers is required)\n"
-            + "and exits: those of --topicDefinitions=FILE (Strimzi KafkaTopic resources, e.g.\n"
-            + "config/kafka/topics.yaml), or the standard topics. Existing topics are left alone.");
+        "Creates the topics that are missing on an existing Kafka (--bootstrapServers, or\n"
+            + "bootstrap.servers in --kafkaProperties) and exits: those of --topicDefinitions=FILE\n"
+            + "(Strimzi KafkaTopic resources, e.g. config/kafka/topics.yaml), or the standard\n"
+            + "topics. Existing topics are left alone.");
   }
 
   @Override
@@ -37,14 +38,12 @@ public final class TopicsCommand extends Command {
   @Override
   public int run(String[] args, PrintStream out) throws Exception {
     TopicsOptions o = parse(args, TopicsOptions.class);
-    if (o.getBootstrapServers().isBlank()) {
-      throw new IllegalArgumentException("--bootstrapServers is required");
-    }
+    // The bootstrap servers may come from --kafkaProperties, as for every other command.
+    KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
     List<TopicSpec> topics =
         o.getTopicDefinitions().isBlank()
             ? Topics.of(o)
             : TopicDefinitions.load(Path.of(o.getTopicDefinitions()));
-    KafkaClientConfig kafka = KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
     KafkaReadiness.await(
         kafka,
         java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),

@@ -124,6 +124,16 @@ public final class UpdateFormatter {
           String.format(
               Locale.ROOT, "  AUC %.3f F1 %.3f  %d ms", m.auc(), m.f1(), u.trainingMillis()));
     }
+    if (u.selection() != null) {
+      // The challenger's kind and threshold; with the fleet model's AUC on the same holdout.
+      b.append(
+          String.format(
+              Locale.ROOT, "  %s @%.2f", u.selection().kind(), u.selection().threshold()));
+      ClassificationMetrics f = u.fleetMetrics();
+      if (f != null) {
+        b.append(String.format(Locale.ROOT, " (fleet AUC %.3f)", f.auc()));
+      }
+    }
     if (!u.reason().isEmpty()) {
       b.append("  | ").append(u.reason());
     }

@@ -140,8 +140,22 @@ class ModelRegistryClientIT {
               .window(0, 60_000)
               .build()
               .toJson());
+      // The fleet model carries a threshold of its own; the machines' records (older) do not.
+      ModelUpdate fleetUpdate = update(FleetModel.ID, 4, ModelUpdate.Status.PROMOTED, fleet);
       publish(
-          p, FleetModel.ID, update(FleetModel.ID, 4, ModelUpdate.Status.PROMOTED, fleet).toJson());
+          p,
+          FleetModel.ID,
+          ModelUpdate.builder()
+              .machineId(fleetUpdate.machineId())
+              .version(fleetUpdate.version())
+              .status(fleetUpdate.status())
+              .reason(fleetUpdate.reason())
+              .window(fleetUpdate.windowStart(), fleetUpdate.windowEnd())
+              .features(fleetUpdate.features())
+              .model(fleet, fleetUpdate.modelWindowStart(), fleetUpdate.modelWindowEnd())
+              .modelThreshold(0.3)
+              .build()
+              .toJson());
       KafkaTestSupport.flush(p);
     }
     KafkaClientConfig kafka =
@@ -155,12 +169,16 @@ class ModelRegistryClientIT {
       assertEquals(2, p1.version());
       assertEquals(ModelSource.MACHINE, p1.source());
       assertEquals(xgboost(v2, row), p1.probability(), 1e-6);
+      assertEquals(ModelRegistryClient.DEFAULT_THRESHOLD, p1.threshold(), 0);
+      assertEquals(p1.probability() >= 0.5, p1.alert());
       assertEquals(ModelUpdate.Status.PROMOTED, c.model("press-1").orElseThrow().latest().status());
 
       ModelRegistryClient.Prediction p2 = c.predict("press-2", row).orElseThrow();
       assertEquals(ModelSource.FLEET, p2.source());
       assertEquals(4, p2.version());
       assertEquals(xgboost(fleet, row), p2.probability(), 1e-6);
+      assertEquals(0.3, p2.threshold(), 0, "the fleet model alerts at its own threshold");
+      assertEquals(p2.probability() >= 0.3, p2.alert());
       assertEquals(
           ModelSource.FLEET,
           c.predict("never-seen", Map.of("temperature", 0.4)).orElseThrow().source());
@@ -209,8 +227,9 @@ class ModelRegistryClientIT {
     PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
     assertEquals(0, new ModelsCommand().run(new String[] {"list", common[0], common[1]}, out));
     String list = text.toString(StandardCharsets.UTF_8);
-    assertTrue(list.matches("(?s).*press-1 +3 +PROMOTED.*"), list);
-    assertTrue(list.matches("(?s).*press-2 +- +SKIPPED.*"), list);
+    assertTrue(list.matches("(?s).*press-1 +3 +OWN +0\\.500 +PROMOTED.*"), list);
+    assertTrue(list.matches("(?s).*press-2 +- +- +- +SKIPPED.*"), list);
+    assertTrue(list.matches("(?s).*@fleet +4 +OWN +0\\.300 +PROMOTED.*"), list);
     assertTrue(list.contains(FleetModel.ID), list);
     assertEquals(
         0,

@@ -28,9 +28,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON the pipeline publishes matches the contracts documented under config/: every property a
- * schema requires is present (recursively), and nothing is published that a schema does not name.
- * Catches a code change that forgets the documentation, and the reverse.
+ * The JSON the pipeline publishes matches the contracts documented under config/: it validates
+ * against its JSON Schema (types, enums, patterns, bounds, formats, required properties; {@link
+ * JsonSchemaCheck}), and nothing is published that a schema does not name. Catches a code change
+ * that forgets the documentation, and the reverse.
  */
 class ContractSchemaTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -34,7 +34,7 @@ class TopicDefinitionsTest {
   @Test
   void readsPartitionsReplicasAndConfigsAsStrings() {
     String yaml =
-        "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata: {name: a}\n"
+        "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata: {name: a}\n"
             + "spec: {partitions: 3, replicas: 2, config: {retention.ms: -1, min.cleanable.dirty.ratio: 0.1}}\n"
             + "---\n"
             + "kind: KafkaTopic\nmetadata: {name: ignored}\nspec: {topicName: b, partitions: 1}\n---\n";

@@ -13,6 +13,8 @@ import io.fleetlearn.monitor.FleetState;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.scoring.ModelSource;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ModelKind;
+import io.fleetlearn.training.TrainingResult;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -186,8 +188,22 @@ class DashboardFilesTest {
             .version(1)
             .status(ModelUpdate.Status.PROMOTED)
             .window(0, 1000)
-            .metrics(ClassificationMetrics.of(0.9, 0.6, 0.5, 0.5, 0.9, 0.2))
+            .metrics(
+                ClassificationMetrics.of(0.9, 0.6, 0.5, 0.5, 0.9, 0.2).withCounts(0.3, 5, 5, 85, 5))
+            .selection(
+                new TrainingResult.Selection(
+                    ModelKind.FLEET_TUNED,
+                    0.3,
+                    "validation f1",
+                    "",
+                    2,
+                    ClassificationMetrics.of(0.85, 0.5, 0.5, 0.5, 0.9, 0.2),
+                    40,
+                    4,
+                    Map.of()))
             .model(new byte[] {1}, 0, 1000)
+            .modelKind(ModelKind.FLEET_TUNED)
+            .modelThreshold(0.3)
             .build());
     s.apply(
         DriftReport.fromJson(

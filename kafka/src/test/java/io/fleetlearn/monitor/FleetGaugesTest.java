@@ -83,17 +83,19 @@ class FleetGaugesTest {
         assertEquals(0, Integer.parseInt(id.substring(6)) % 50, id + " is a drifting machine");
       }
     }
-    // 11 series per machine (version, age, AUC, F1, max PSI, smallest adjusted p-value,
-    // drifted, status, two label rates, rank for the ranked ones) + 4 feature PSIs + 4 feature
-    // p-values: bounded by the guard, not by the fleet.
-    assertTrue(perMachineSeries <= 21 * (11 + 2 * 4), perMachineSeries + " per-machine series");
-    assertEquals(20 * 19 + 18, perMachineSeries, "exact count");
+    // 14 series per machine (version, age, AUC, F1, precision, recall, kind, max PSI, smallest
+    // adjusted p-value, drifted, status, two label rates, rank for the ranked ones) + 4 feature
+    // PSIs + 4 feature p-values; the threshold, lift and confusion counts only where the records
+    // carry them (not here): bounded by the guard, not by the fleet.
+    assertTrue(perMachineSeries <= 21 * (20 + 2 * 4), perMachineSeries + " per-machine series");
+    assertEquals(20 * 22 + 21, perMachineSeries, "exact count");
     int fleetSeries = 0;
     for (Matcher f = FLEET_SERIES.matcher(text); f.find(); ) {
       fleetSeries++;
     }
-    // machines, with model, 3 by status, 5 by drift status, drifting, 7 AUC quantiles, oldest age
-    assertEquals(19, fleetSeries, text);
+    // machines, with model, 3 by status, 5 by drift status, drifting, 7 AUC quantiles, oldest age,
+    // 3 by kind, 7 lift quantiles, with lift, 4 confusion cells
+    assertEquals(34, fleetSeries, text);
     assertTrue(text.contains("fleetlearn_fleet_machines 10000.0"), text);
     assertTrue(text.contains("fleetlearn_fleet_drifting_machines 200.0"), text);
     assertTrue(text.contains("fleetlearn_fleet_machines_by_status{status=\"PROMOTED\"} 10000.0"));

@@ -1,0 +1,28 @@
+package io.fleetlearn.pipeline;
+
+import io.fleetlearn.registry.ModelUpdate;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * A promoted fleet model → one copy per trainer shard, so that every shard's state holds it. Other
+ * records are dropped.
+ */
+final class BroadcastFleetModelToTrainersFn extends DoFn<ModelUpdate, KV<Integer, TrainingInput>> {
+  private final int shards;
+
+  BroadcastFleetModelToTrainersFn(int shards) {
+    this.shards = shards;
+  }
+
+  @ProcessElement
+  public void process(@Element ModelUpdate u, OutputReceiver<KV<Integer, TrainingInput>> out) {
+    if (u.status() != ModelUpdate.Status.PROMOTED || u.model() == null) {
+      return;
+    }
+    TrainingInput fleet = TrainingInput.fleet(u);
+    for (int s = 0; s < shards; s++) {
+      out.output(KV.of(s, fleet));
+    }
+  }
+}

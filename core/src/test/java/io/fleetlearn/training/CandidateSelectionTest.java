@@ -1,0 +1,104 @@
+package io.fleetlearn.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The choice rule on candidates' validation scores, without training anything. */
+class CandidateSelectionTest {
+  private static final int N = 200;
+  private static final byte[] LABELS = new byte[N];
+
+  static {
+    for (int i = 0; i < N; i++) {
+      LABELS[i] = (byte) (i % 5 == 0 ? 1 : 0); // 40 defects
+    }
+  }
+
+  /** Scores that rank the defects with roughly the given quality (0: random, 1: perfect). */
+  private static float[] scores(double quality, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] s = new float[N];
+    for (int i = 0; i < N; i++) {
+      s[i] = (float) (quality * LABELS[i] + r.nextDouble());
+    }
+    return s;
+  }
+
+  private static float[] perturbed(float[] s, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] out = new float[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = (float) (s[i] + 0.1 * r.nextDouble());
+    }
+    return out;
+  }
+
+  private static CandidateSelection.Choice choose(
+      float[] own, float[] tuned, float[] fleet, double margin) {
+    Map<ModelKind, float[]> m = new EnumMap<>(ModelKind.class);
+    if (own != null) {
+      m.put(ModelKind.OWN, own);
+    }
+    if (tuned != null) {
+      m.put(ModelKind.FLEET_TUNED, tuned);
+    }
+    if (fleet != null) {
+      m.put(ModelKind.FLEET, fleet);
+    }
+    return CandidateSelection.choose(m, LABELS, margin, 0.9, 7);
+  }
+
+  @Test
+  void theFleetModelServesWhenNoCandidateClearlyBeatsIt() {
+    float[] fleet = scores(0.8, 1);
+    // The others are the fleet's scores plus a little noise of their own, as models that start
+    // from the same data are: a higher AUC by luck at best.
+    CandidateSelection.Choice c = choose(perturbed(fleet, 2), perturbed(fleet, 3), fleet, 0.01);
+    assertEquals(ModelKind.FLEET, c.kind(), c.reason());
+    assertEquals(3, c.validationAuc().size());
+  }
+
+  @Test
+  void theTunedFleetModelServesWhenItBeatsTheFleetModelAndTheOwnModelDoesNotBeatIt() {
+    float[] tuned = scores(1.5, 4);
+    CandidateSelection.Choice c = choose(tuned, tuned, scores(0.3, 5), 0.01);
+    assertEquals(ModelKind.FLEET_TUNED, c.kind(), c.reason());
+    assertTrue(c.reason().contains("FLEET_TUNED beat FLEET"), c.reason());
+  }
+
+  @Test
+  void theOwnModelServesWhenItBeatsBothByTheMarginInMostResamples() {
+    CandidateSelection.Choice c = choose(scores(3, 6), scores(0.5, 7), scores(0.3, 8), 0.01);
+    assertEquals(ModelKind.OWN, c.kind(), c.reason());
+  }
+
+  @Test
+  void aGainBelowTheMarginKeepsTheFleetModel() {
+    float[] fleet = scores(0.8, 9);
+    float[] better = scores(1.0, 9); // same noise, stronger signal: higher AUC, every resample
+    double gain =
+        CandidateSelection.auc(better, LABELS, identity())
+            - CandidateSelection.auc(fleet, LABELS, identity());
+    assertTrue(gain > 0, "gain " + gain);
+    assertEquals(ModelKind.FLEET, choose(better, null, fleet, gain + 0.001).kind());
+    assertEquals(ModelKind.OWN, choose(better, null, fleet, gain - 0.001).kind());
+  }
+
+  @Test
+  void withoutTheFleetModelTheOwnModelServes() {
+    assertEquals(ModelKind.OWN, choose(scores(0.1, 10), null, null, 0.01).kind());
+  }
+
+  private static int[] identity() {
+    int[] r = new int[N];
+    for (int i = 0; i < N; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
+}

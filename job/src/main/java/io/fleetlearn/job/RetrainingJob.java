@@ -190,8 +190,10 @@ public final class RetrainingJob {
     }
     long wait =
         Math.max(SEED_TIMEOUT.toMillis(), Durations.parse(o.getKafkaWaitTimeout()).getMillis());
+    // At-least-once: a replay finds the records of the windows it decides again on the topic, and
+    // publishes those decisions again rather than deciding against a champion adopted from them.
     return new ModelUpdatesSeeds(
-        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait));
+        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait), !o.getExactlyOnce());
   }
 
   public static KafkaClientConfig kafka(RetrainingOptions o) throws IOException {

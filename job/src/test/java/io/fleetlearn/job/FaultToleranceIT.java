@@ -267,6 +267,104 @@ class FaultToleranceIT {
     }
   }
 
+  /**
+   * At-least-once publishing ({@code --exactlyOnce=false}) and a failover that replays windows
+   * whose decisions were already published: the registry finds each replayed window's record on the
+   * topic and publishes that decision again, so every duplicate is the same record (status,
+   * version, model, reason), and so is every duplicated drift report. The job has no checkpoint
+   * when it fails, so the restarted job replays every window with an empty registry. Without the
+   * recognition the replayed registry adopts the champion of the machine's latest record and
+   * decides the first window again, as a REJECTED stale window instead of PROMOTED v1.
+   */
+  @Test
+  void atLeastOnceDuplicatesAfterAFailoverAreTheSameDecisions() throws Exception {
+    String prefix = "alo-";
+    Path marker = dir.resolve("failed-once-alo");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      TopicAdmin.createTopics(
+          broker.adminProperties(),
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(25).build());
+      // windows 0..3 close (window 4 holds the watermark's latest events)
+      produce(broker, prefix + "events", sim, 0, 5);
+      PipelineResult job =
+          FlinkJobs.start(
+              broker.bootstrapServers(),
+              prefix,
+              "--exactlyOnce=false",
+              "--checkpointingInterval=600000",
+              "--failOnceAfterUpdates=10",
+              "--failOnceMarker=" + marker,
+              "--numberOfExecutionRetries=2",
+              "--executionRetryDelay=2000");
+      try {
+        // 9 updates of windows 0..2 before the failure, 12 after it (every window replayed)
+        read(broker, prefix + "updates", 21, Duration.ofMinutes(4));
+        assertTrue(java.nio.file.Files.exists(marker), "the job did fail once");
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        Map<String, List<ModelUpdate>> byWindow = new TreeMap<>();
+        for (ModelUpdate u : all) {
+          byWindow
+              .computeIfAbsent(
+                  u.machineId() + "@" + Instant.ofEpochMilli(u.windowStart()) + "/" + u.paneIndex(),
+                  k -> new ArrayList<>())
+              .add(u);
+        }
+        assertEquals(12, byWindow.size(), "3 machines x 4 windows: " + byWindow.keySet());
+        int duplicated = 0;
+        int promotedDuplicated = 0;
+        List<ModelUpdate> decisions = new ArrayList<>();
+        for (Map.Entry<String, List<ModelUpdate>> e : byWindow.entrySet()) {
+          List<ModelUpdate> us = e.getValue();
+          for (ModelUpdate u : us) {
+            assertEquals(
+                us.get(0).status() + " v" + us.get(0).version() + " " + us.get(0).modelSha256(),
+                u.status() + " v" + u.version() + " " + u.modelSha256(),
+                e.getKey() + ": the duplicates are one decision");
+            assertEquals(us.get(0), u, e.getKey() + ": the same record");
+          }
+          if (us.size() > 1) {
+            duplicated++;
+            if (us.get(0).status() == ModelUpdate.Status.PROMOTED) {
+              promotedDuplicated++;
+            }
+          }
+          decisions.add(us.get(0));
+        }
+        assertTrue(duplicated >= 6, "the failover replayed published windows: " + byWindow);
+        assertTrue(promotedDuplicated >= 3, "promotions among them: " + byWindow);
+        assertExactlyOncePerWindowWithContiguousVersions(decisions, 4);
+        assertChampionsCarriedForward(decisions);
+
+        Map<String, List<String>> reports = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+            KafkaTestSupport.readUntil(
+                broker.bootstrapServers(), prefix + "drift", Duration.ofSeconds(10), l -> false)) {
+          DriftReport d = DriftReport.fromJson(r.value());
+          reports
+              .computeIfAbsent(
+                  d.machineId() + "@" + d.windowStart() + "/" + d.paneIndex(),
+                  k -> new ArrayList<>())
+              .add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(12, reports.size(), "one drift report per machine and window (or more)");
+        for (Map.Entry<String, List<String>> e : reports.entrySet()) {
+          assertEquals(
+              1,
+              e.getValue().stream().distinct().count(),
+              e.getKey() + ": duplicated drift reports are the same report: " + e.getValue());
+        }
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
   @Test
   void anUnreachableBrokerIsWaitedForWithBackoffAndAClearMessage() throws Exception {
     int port;

@@ -15,9 +15,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       completes (latency of about one checkpoint interval). Needs checkpointing in EXACTLY_ONCE
  *       mode.
  *   <li>{@link #atLeastOnce}: plain idempotent producers. After a failure, records published since
- *       the last checkpoint are published again; they are the same decisions (samples, training and
- *       policy are deterministic), so consumers dedupe on (machineId, window.start, window.pane),
- *       and the compacted topic converges on its own.
+ *       the last checkpoint are published again. The registry recognises a replayed window by its
+ *       record on the model-updates topic and publishes that record again (see {@code
+ *       ModelRegistryFn}), so duplicates are the same records; consumers dedupe on (machineId,
+ *       window.start, window.pane), and the compacted topic converges on its own.
  * </ul>
  */
 public final class Delivery implements Serializable {

@@ -68,8 +68,10 @@ public interface KafkaOptions extends PipelineOptions {
 
   @Description(
       "Publish model updates and drift reports exactly once: they commit in Kafka transactions"
-          + " once the checkpoint that holds them completes (read them with isolation.level=read_committed). false: at-least-once,"
-          + " with deterministic duplicates after a failure (dedupe on machineId+window+pane).")
+          + " once the checkpoint that holds them completes (read them with isolation.level=read_committed). false: at-least-once:"
+          + " after a failure, windows published since the last checkpoint are published again as"
+          + " the same records, the decisions found on the model-updates topic (dedupe on"
+          + " machineId+window+pane).")
   @Default.Boolean(true)
   boolean getExactlyOnce();
 

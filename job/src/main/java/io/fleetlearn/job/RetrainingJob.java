@@ -91,7 +91,8 @@ public final class RetrainingJob {
    * stream kept event time frozen for minutes, so bundles last at most 25 ms and every checkpoint
    * closes them (docs/reliability.md, "Event time and bundles").
    *
-   * @throws IllegalArgumentException if exactly-once outputs are asked for without checkpointing
+   * @throws IllegalArgumentException if exactly-once outputs are asked for without checkpointing,
+   *     or a savepoint is to be restored on the embedded runner
    */
   public static <T extends RetrainingOptions> T configure(T options) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
@@ -105,6 +106,11 @@ public final class RetrainingJob {
       }
       flink.setCheckpointingMode("EXACTLY_ONCE");
     }
+    if (embedded(flink) && !nullToEmpty(flink.getSavepointPath()).isEmpty()) {
+      // The embedded mini-cluster ignores the path: the job would start without the savepoint's
+      // state (no champions, no window samples, offsets from the consumer group) as if restored.
+      throw new IllegalArgumentException(SAVEPOINT_ON_EMBEDDED_RUNNER);
+    }
     if (embedded(flink) && flink.getStateBackend() == null) {
       // Flink's default checkpoint storage keeps snapshots in the JobManager's memory and refuses
       // any operator state over 5 MiB: the window samples of a few hundred machines, or the
@@ -114,6 +120,18 @@ public final class RetrainingJob {
       flink.setStateBackendStoragePath(EmbeddedCheckpoints.directory().toUri().toString());
     }
     return options;
+  }
+
+  /** Why {@link #configure} refuses {@code --savepointPath} on the embedded runner. */
+  static final String SAVEPOINT_ON_EMBEDDED_RUNNER =
+      "--savepointPath cannot be restored on the embedded runner (the job would start without the"
+          + " savepoint's state). Restore it on a Flink cluster: `flink run -s <savepointPath>"
+          + " fleetlearn-job.jar run ...`, or run --flinkMaster=HOST:PORT --savepointPath=<path>;"
+          + " without --savepointPath the job starts afresh from the model-updates topic"
+          + " (docs/reliability.md, Operating restarts and upgrades)";
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /** Whether the job runs on the runner's embedded mini-cluster in this JVM. */

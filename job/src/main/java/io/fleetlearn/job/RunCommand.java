@@ -6,6 +6,7 @@ import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.io.RetentionCheck;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.job.options.DriftOptions;
 import io.fleetlearn.job.options.EventOptions;
@@ -80,8 +81,9 @@ public final class RunCommand extends Command {
 
   /**
    * What {@code run} does before it submits the job: waits for Kafka, creates the missing topics,
-   * checks that every exactly-once output topic has a partition per sink shard, and aborts the open
-   * transactions that shards beyond {@code --sinkShards} left behind.
+   * warns if the input topic's retention may delete its oldest records before the job reads them
+   * ({@link RetentionCheck}), checks that every exactly-once output topic has a partition per sink
+   * shard, and aborts the open transactions that shards beyond {@code --sinkShards} left behind.
    */
   static void prepare(RetrainingOptions o, PrintStream out) throws java.io.IOException {
     KafkaClientConfig kafka = RetrainingJob.kafka(o);
@@ -91,6 +93,12 @@ public final class RunCommand extends Command {
         java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
         out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    try {
+      RetentionCheck.warnIfShort(kafka, o.getSensorEventsTopic(), out::println);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while checking retention");
+    }
     if (!o.getExactlyOnce()) {
       return;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlearn.event.SensorEvent;
+import io.fleetlearn.training.AlertRule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,9 +71,9 @@ public final class DefectPrediction {
     return threshold;
   }
 
-  /** probability ≥ threshold. */
+  /** probability ≥ threshold, and the threshold below 1 ({@link AlertRule}). */
   public boolean alert() {
-    return probability >= threshold;
+    return AlertRule.alerts(probability, threshold);
   }
 
   public ModelSource source() {

@@ -22,11 +22,11 @@ public final class BinaryMetrics {
   /**
    * Computes the metrics over the first {@code n} entries.
    *
-   * <p>An entry is predicted positive iff {@code score >= threshold}. Log loss is the mean natural
-   * log loss with probabilities clipped to [1e-15, 1 - 1e-15]. The conventions for degenerate
-   * inputs (single class, nothing predicted positive, empty input) are those documented on {@link
-   * ClassificationMetrics}; in particular the result never contains NaN. The result carries the
-   * confusion matrix at {@code threshold}.
+   * <p>An entry is predicted positive iff {@code score >= threshold} and the threshold is below 1
+   * ({@link AlertRule}). Log loss is the mean natural log loss with probabilities clipped to
+   * [1e-15, 1 - 1e-15]. The conventions for degenerate inputs (single class, nothing predicted
+   * positive, empty input) are those documented on {@link ClassificationMetrics}; in particular the
+   * result never contains NaN. The result carries the confusion matrix at {@code threshold}.
    *
    * @param scores predicted probabilities of the positive class; only the first n are read; values
    *     outside [0, 1] are ranked and thresholded as given and clipped for the log loss
@@ -69,7 +69,7 @@ public final class BinaryMetrics {
       if (y != 0 && y != 1) {
         throw new IllegalArgumentException("label at index " + i + " is " + y + ", expected 0/1");
       }
-      boolean predictedPositive = s >= threshold;
+      boolean predictedPositive = AlertRule.alerts(s, threshold);
       if (y == 1) {
         positives++;
         if (predictedPositive) {

@@ -38,7 +38,31 @@ public final class ThresholdChoice {
       ThresholdObjective objective,
       double targetPrecision,
       double missedDefectCost) {
-    return choose(scores, labels, n, objective, targetPrecision, missedDefectCost, MIN_PER_CLASS);
+    return choose(
+        scores, labels, n, objective, targetPrecision, missedDefectCost, 0.0, MIN_PER_CLASS);
+  }
+
+  /**
+   * As above, and only among cuts whose precision reaches {@code minPrecision} at the lower end of
+   * its confidence interval (0: every cut): with a floor, NaN also when no cut reaches it.
+   */
+  public static double choose(
+      float[] scores,
+      byte[] labels,
+      int n,
+      ThresholdObjective objective,
+      double targetPrecision,
+      double missedDefectCost,
+      double minPrecision) {
+    return choose(
+        scores,
+        labels,
+        n,
+        objective,
+        targetPrecision,
+        missedDefectCost,
+        minPrecision,
+        MIN_PER_CLASS);
   }
 
   /** As above, with another minimum of rows per class. */
@@ -49,6 +73,7 @@ public final class ThresholdChoice {
       ThresholdObjective objective,
       double targetPrecision,
       double missedDefectCost,
+      double minPrecision,
       int minPerClass) {
     if (objective == ThresholdObjective.FIXED) {
       return Double.NaN;
@@ -88,6 +113,9 @@ public final class ThresholdChoice {
       }
       int end = i + 1;
       long fn = positives - tp;
+      if (minPrecision > 0 && wilsonLower(tp, tp + fp) < minPrecision) {
+        continue; // below the floor: never served, whatever the objective says
+      }
       double f1 = (2.0 * tp) / (2.0 * tp + fp + fn);
       double value =
           switch (objective) {
@@ -96,7 +124,7 @@ public final class ThresholdChoice {
               // Recall among cuts whose precision reaches the target even at the lower end of
               // its confidence interval (a few validation defects make the plain ratio too
               // hopeful); the others never qualify.
-              yield wilsonLower(tp, tp + fp) >= targetPrecision
+              yield wilsonLower(tp, tp + fp) >= Math.max(targetPrecision, minPrecision)
                   ? (double) tp / positives
                   : Double.NEGATIVE_INFINITY;
             }

@@ -43,6 +43,7 @@ public final class TrainingParams implements Serializable {
   private final boolean refit;
   private final ThresholdObjective thresholdObjective;
   private final double targetPrecision;
+  private final double minAlertPrecision;
   private final double missedDefectCost;
 
   private TrainingParams(Builder b) {
@@ -99,6 +100,11 @@ public final class TrainingParams implements Serializable {
     this.refit = b.refit;
     this.thresholdObjective = b.thresholdObjective;
     this.targetPrecision = b.targetPrecision;
+    if (!(b.minAlertPrecision >= 0 && b.minAlertPrecision < 1)) {
+      throw new IllegalArgumentException(
+          "minAlertPrecision must be in [0, 1): " + b.minAlertPrecision);
+    }
+    this.minAlertPrecision = b.minAlertPrecision;
     this.missedDefectCost = b.missedDefectCost;
   }
 
@@ -233,6 +239,14 @@ public final class TrainingParams implements Serializable {
     return targetPrecision;
   }
 
+  /**
+   * The precision an alert threshold must be shown to reach (the lower end of its 80% confidence
+   * interval on the validation rows), whatever the objective but {@code fixed}; 0: no floor.
+   */
+  public double minAlertPrecision() {
+    return minAlertPrecision;
+  }
+
   public double missedDefectCost() {
     return missedDefectCost;
   }
@@ -259,6 +273,7 @@ public final class TrainingParams implements Serializable {
     b.refit = refit;
     b.thresholdObjective = thresholdObjective;
     b.targetPrecision = targetPrecision;
+    b.minAlertPrecision = minAlertPrecision;
     b.missedDefectCost = missedDefectCost;
     return b;
   }
@@ -284,6 +299,7 @@ public final class TrainingParams implements Serializable {
     private boolean refit = true;
     private ThresholdObjective thresholdObjective = ThresholdObjective.F1;
     private double targetPrecision = 0.8;
+    private double minAlertPrecision = 0.7;
     private double missedDefectCost = 5;
 
     public Builder candidates(Set<ModelKind> v) {
@@ -340,6 +356,11 @@ public final class TrainingParams implements Serializable {
 
     public Builder thresholdObjective(String v) {
       return thresholdObjective(ThresholdObjective.parse(v.toUpperCase(Locale.ROOT)));
+    }
+
+    public Builder minAlertPrecision(double v) {
+      minAlertPrecision = v;
+      return this;
     }
 
     public Builder targetPrecision(double v) {

@@ -176,9 +176,25 @@ public final class XgbTrainer implements java.io.Serializable {
               valLabels.length,
               params.thresholdObjective(),
               params.targetPrecision(),
-              params.missedDefectCost());
+              params.missedDefectCost(),
+              params.minAlertPrecision());
       String thresholdSource = "validation " + params.thresholdObjective().label();
-      if (Double.isNaN(threshold)) {
+      boolean floored =
+          params.thresholdObjective() != ThresholdObjective.FIXED
+              && (params.minAlertPrecision() > 0
+                  || params.thresholdObjective() == ThresholdObjective.PRECISION);
+      if (Double.isNaN(threshold) && floored) {
+        // These validation rows cannot show a threshold whose precision reaches what was asked:
+        // the model alerts on nothing. A fallback (the configured threshold, even the fleet
+        // model's) alerted at about half that precision in live runs: docs/served-models.md.
+        threshold = AlertRule.NO_ALERTS;
+        thresholdSource =
+            Math.min(valPositives, valLabels.length - valPositives) < ThresholdChoice.MIN_PER_CLASS
+                ? "no alerts (fewer than "
+                    + ThresholdChoice.MIN_PER_CLASS
+                    + " validation rows of a class to show the precision asked for)"
+                : "no alerts (no threshold shows the precision asked for on validation)";
+      } else if (Double.isNaN(threshold)) {
         boolean fromFleet =
             kind != ModelKind.OWN && fleet != null && Double.isFinite(fleet.threshold());
         threshold = fromFleet ? fleet.threshold() : params.threshold();

@@ -19,7 +19,7 @@ class ThresholdChoiceTest {
 
   private static double choose(ThresholdObjective o, double target, double cost) {
     // Hand-checked sets are small: 3 rows per class suffice here.
-    return ThresholdChoice.choose(SCORES, LABELS, SCORES.length, o, target, cost, 3);
+    return ThresholdChoice.choose(SCORES, LABELS, SCORES.length, o, target, cost, 0.0, 3);
   }
 
   @Test
@@ -86,6 +86,28 @@ class ThresholdChoiceTest {
   }
 
   @Test
+  void aPrecisionFloorKeepsF1FromCutsWhosePrecisionIsNotShownToReachIt() {
+    // Without a floor F1 picks its best cut wherever its precision falls; with a floor of 0.75
+    // only cuts whose lower (Wilson) bound reaches 0.75 qualify, and F1's best among them is the
+    // lowest of them: the 16-of-19 cut at 0.82, as for the precision objective at 0.75.
+    double free =
+        ThresholdChoice.choose(
+            ladderScores(), ladderLabels(), 60, ThresholdObjective.F1, 0.8, 5, 0.0);
+    double floored =
+        ThresholdChoice.choose(
+            ladderScores(), ladderLabels(), 60, ThresholdObjective.F1, 0.8, 5, 0.75);
+    assertEquals((0.82 + 0.81) / 2, floored, 1e-6);
+    assertTrue(free < floored, "F1 alone alerts lower: " + free);
+    ClassificationMetrics m = BinaryMetrics.compute(ladderScores(), ladderLabels(), 60, floored);
+    assertTrue(ThresholdChoice.wilsonLower(m.tp(), m.tp() + m.fp()) >= 0.75);
+    // A floor no cut reaches: no threshold.
+    assertTrue(
+        Double.isNaN(
+            ThresholdChoice.choose(
+                ladderScores(), ladderLabels(), 60, ThresholdObjective.F1, 0.8, 5, 0.95)));
+  }
+
+  @Test
   void costWeighsAMissedDefectAgainstFalseAlarms() {
     // Cost = missed * FN + FP. With missed = 1: cut 0.8 costs 2 (FN 2, FP 0), cut 0.6 costs 2
     // (FN 1, FP 1): the higher threshold wins the tie. With missed = 10 the cut at 0.4 (FN 0,
@@ -99,7 +121,7 @@ class ThresholdChoiceTest {
     // Missed defects cost less than the false alarms it would take to catch them.
     float[] s = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f};
     byte[] y = {0, 0, 0, 1, 0, 1, 0, 1};
-    double t = ThresholdChoice.choose(s, y, s.length, ThresholdObjective.COST, 0.8, 0.1, 3);
+    double t = ThresholdChoice.choose(s, y, s.length, ThresholdObjective.COST, 0.8, 0.1, 0.0, 3);
     assertTrue(t > s[0], "above every score: " + t);
     ClassificationMetrics m = BinaryMetrics.compute(s, y, s.length, t);
     assertEquals(0, m.tp() + m.fp(), "no alerts");

@@ -7,6 +7,7 @@ import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.scoring.ModelEvaluator;
 import io.fleetlearn.scoring.ModelEvaluators;
 import io.fleetlearn.scoring.ModelSource;
+import io.fleetlearn.training.AlertRule;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,9 +103,9 @@ public final class ModelRegistryClient implements AutoCloseable {
    */
   public record Prediction(
       String machineId, float probability, ModelSource source, long version, double threshold) {
-    /** probability ≥ threshold, as the pipeline's predictions. */
+    /** probability ≥ threshold below 1, as the pipeline's predictions ({@link AlertRule}). */
     public boolean alert() {
-      return probability >= threshold;
+      return AlertRule.alerts(probability, threshold);
     }
   }
 

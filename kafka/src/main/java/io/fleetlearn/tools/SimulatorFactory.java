@@ -25,6 +25,7 @@ public final class SimulatorFactory {
             .malformedRatio(o.getMalformedRatio())
             .labelRatio(o.getLabelRatio())
             .driftMagnitude(o.getDriftMagnitude())
+            .driftChangesRelation(o.getDriftChangesRelation())
             .driftFeatures(split(o.getDriftFeatures()))
             .driftStartMillis(startMillis + Durations.parse(o.getDriftAfter()).getMillis());
     List<String> drift = split(o.getDriftMachines());

@@ -103,6 +103,15 @@ public interface ModelParamsOptions extends PipelineOptions {
   void setThresholdObjective(String value);
 
   @Description(
+      "Every objective but fixed alerts only at thresholds whose precision on the validation rows"
+          + " reaches this at the lower end of its 80% confidence interval; a model without such a"
+          + " threshold alerts on nothing. 0 turns the floor off.")
+  @Default.Double(0.7)
+  double getMinAlertPrecision();
+
+  void setMinAlertPrecision(double value);
+
+  @Description(
       "Precision the threshold must reach with --thresholdObjective=precision, at the lower end of"
           + " its 80% confidence interval on the validation rows.")
   @Default.Double(0.8)
@@ -130,6 +139,7 @@ public interface ModelParamsOptions extends PipelineOptions {
         .refit(o.getRefitChosenModel())
         .thresholdObjective(o.getThresholdObjective())
         .targetPrecision(o.getTargetPrecision())
+        .minAlertPrecision(o.getMinAlertPrecision())
         .missedDefectCost(o.getMissedDefectCost());
   }
 }

@@ -29,6 +29,14 @@ public interface SimulatorOptions extends KafkaOptions {
 
   void setDriftMachines(String value);
 
+  @Description(
+      "Whether a drifting machine's defect process is also replaced by another (concept drift), or"
+          + " only its features' means move (data drift: the same relation on the moved readings).")
+  @Default.Boolean(true)
+  boolean getDriftChangesRelation();
+
+  void setDriftChangesRelation(boolean value);
+
   @Description("When drift starts, counted from the simulator's start (e.g. 2m).")
   @Default.String("0s")
   String getDriftAfter();

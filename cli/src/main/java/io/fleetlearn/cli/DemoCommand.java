@@ -177,9 +177,9 @@ public final class DemoCommand extends Command {
         Thread simThread = new Thread(sim, "simulator");
         simThread.setDaemon(true);
         simThread.start();
-        // The simulator runs first so the job starts on a topic that already has data: started on
-        // empty partitions while producers begin, the job lost its first window here (see the
-        // notes in docs/reliability.md).
+        // The simulator runs first: on the embedded runner run() returns only once the job is
+        // submitted, seconds later, and the first window then already has the events of that
+        // time (docs/reliability.md, "A job started together with its producers").
         job = RetrainingJob.build(o).run();
         List<TopicPartition> parts =
             KafkaClients.partitions(updates, o.getModelUpdatesTopic(), Duration.ofSeconds(30));

@@ -147,6 +147,20 @@ class CommandConventionsTest {
   }
 
   @Test
+  void runRefusesToRestoreASavepointOnTheEmbeddedRunner() throws Exception {
+    // Before it waits for Kafka: nothing listens on the broker's address.
+    Outcome o =
+        run(
+            List.of(
+                "run",
+                "--bootstrapServers=127.0.0.1:9",
+                "--kafkaWaitTimeout=1s",
+                "--savepointPath=" + dir.resolve("savepoint-1")));
+    assertUsageError(o, "run", "--savepointPath cannot be restored on the embedded runner");
+    assertTrue(o.err.contains("flink run -s <savepointPath>"), o.err);
+  }
+
+  @Test
   void versionComesFromTheManifestOrSaysItIsADevelopmentBuild() throws Exception {
     Outcome o = run(List.of("--version"));
     assertEquals(0, o.exitCode, o.toString());

@@ -118,6 +118,64 @@ public final class ChampionSeed {
   }
 
   /**
+   * The window a model-update record decided, as {@code "<window.start>/<window.pane>"} (the start
+   * as written, an ISO instant), read without decoding or verifying anything else; null if the
+   * bytes are not a JSON object with a window of that shape.
+   */
+  public static @Nullable String readWindow(byte @Nullable [] json) {
+    if (json == null) {
+      return null;
+    }
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (!name.equals("window")) {
+          p.skipChildren();
+          continue;
+        }
+        if (v != JsonToken.START_OBJECT) {
+          return null;
+        }
+        String start = null;
+        long pane = -1;
+        for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+          String field = p.currentName();
+          JsonToken fv = p.nextToken();
+          if (field.equals("start") && fv == JsonToken.VALUE_STRING) {
+            start = p.getText();
+          } else if (field.equals("pane") && fv == JsonToken.VALUE_NUMBER_INT) {
+            pane = p.getLongValue();
+          } else {
+            p.skipChildren();
+          }
+        }
+        return start == null || pane < 0 ? null : windowKey(start, pane);
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** The key {@link #readWindow} returns for a record of {@code u}'s window and pane. */
+  public static String windowKey(ModelUpdate u) {
+    return windowKey(java.time.Instant.ofEpochMilli(u.windowStart()).toString(), u.paneIndex());
+  }
+
+  /** The key {@link #readWindow} returns for a window starting at {@code startMillis}. */
+  public static String windowKey(long startMillis, long pane) {
+    return windowKey(java.time.Instant.ofEpochMilli(startMillis).toString(), pane);
+  }
+
+  private static String windowKey(String start, long pane) {
+    return start + "/" + pane;
+  }
+
+  /**
    * The top-level {@code version} of a model-update record, read without decoding or verifying
    * anything else; -1 if the bytes are not a JSON object with an integral version.
    */

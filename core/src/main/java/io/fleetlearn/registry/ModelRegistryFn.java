@@ -54,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * versions after the highest one on the topic ({@link ChampionSeed}). A record that cannot be used
  * is logged and counted ({@code seeds_ignored}), never a failure.
  *
+ * <p>A window pane that the topic has already decided ({@link RegistrySeeds.Lookup#decided}, which
+ * answers only with at-least-once publishing) is a replay after a failure: the registry publishes
+ * that record again as it is, instead of adopting the champion of a later record and deciding the
+ * window a second time against it. Its state moves to the champion the record carries, so the
+ * windows after it are decided as they were the first time.
+ *
  * <p>A machine that sends nothing for {@code retention} of event time has its entry cleared by an
  * event-time timer, because state in the global window is never garbage-collected otherwise. If it
  * comes back, its entry is read again from the topic, so its versions still continue.
@@ -84,6 +90,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final Counter expired = Metrics.counter("fleetlearn", "registry_entries_expired");
   private final Counter seedsAdopted = Metrics.counter("fleetlearn", "seeds_adopted");
   private final Counter seedsIgnored = Metrics.counter("fleetlearn", "seeds_ignored");
+  private final Counter decisionsRepublished =
+      Metrics.counter("fleetlearn", "decisions_republished");
 
   @StateId("champion")
   private final StateSpec<ValueState<ChampionState>> championSpec =
@@ -181,7 +189,9 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     ChampionState champion = championState.read();
     Long storedFloor = versionFloor.read();
     long floor = storedFloor == null ? 0 : storedFloor;
-    if (lookup != null) {
+    SeedRecord decidedBefore = lookup == null ? null : decided(o);
+    ModelUpdate earlier = decidedBefore == null ? null : earlierDecision(o, decidedBefore);
+    if (lookup != null && earlier == null) {
       long known = Math.max(champion == null ? 0 : champion.version(), floor);
       // Without an entry, look at the topic (it may have gained the machine since the last look);
       // with one, only when what the lookup has already seen is newer than the entry.
@@ -247,11 +257,16 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     metrics.driftReport(report.status());
     out.get(driftTag).output(report);
 
-    ChampionState next = decide(o, champion, floor, championScores, championProblem, out);
+    ChampionState next;
+    if (earlier != null) {
+      next = republish(o, earlier, decidedBefore, champion, out);
+    } else {
+      next = decide(o, champion, floor, championScores, championProblem, out);
+    }
     if (next != champion) {
       championState.write(next);
-      if (floor > 0) {
-        versionFloor.clear(); // the new champion's version is above it
+      if (floor > 0 && next.version() >= floor) {
+        versionFloor.clear(); // the new champion's version is at or above it
       }
     }
     expiry.set(new Instant(o.windowEnd()).plus(retention));
@@ -333,6 +348,94 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     metrics.modelDecision(update.status());
     out.get(updatesTag).output(update);
     return next;
+  }
+
+  /**
+   * Publishes again the decision {@code earlier} that the topic holds for this window pane, and
+   * returns the champion after it: the state's if the record carries no newer one; the model the
+   * replay has just trained again, with its reference profile, if the record promoted exactly that
+   * model; else the record's champion without a reference profile, as a seed.
+   */
+  private @Nullable ChampionState republish(
+      WindowOutcome o,
+      ModelUpdate earlier,
+      SeedRecord record,
+      @Nullable ChampionState champion,
+      MultiOutputReceiver out)
+      throws XGBoostError {
+    decisionsRepublished.inc();
+    LOG.info(
+        "{}: window {} pane {} was decided before ({}): publishing that {} v{} again",
+        o.machineId(),
+        new Instant(o.windowStart()),
+        o.paneIndex(),
+        record.coordinates(),
+        earlier.status(),
+        earlier.version());
+    metrics.modelDecision(earlier.status());
+    out.get(updatesTag).output(earlier);
+    if (earlier.model() == null
+        || earlier.version() < 1
+        || (champion != null && earlier.version() <= champion.version())) {
+      return champion;
+    }
+    TrainingResult r = o.result();
+    if (earlier.status() == ModelUpdate.Status.PROMOTED
+        && earlier.modelWindowStart() == o.windowStart()
+        && earlier.modelWindowEnd() == o.windowEnd()
+        && r.isTrained()
+        && ModelUpdate.sha256(r.model()).equals(earlier.modelSha256())) {
+      return new ChampionState(
+          earlier.version(),
+          r.model(),
+          earlier.modelSha256(),
+          o.windowStart(),
+          o.windowEnd(),
+          r.metrics(),
+          ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()),
+          r.selection().kind(),
+          r.selection().threshold());
+    }
+    ChampionState seed = ChampionSeed.from(o.machineId(), record, schema.names()).champion();
+    return seed != null && ChampionSeed.adopts(champion, seed) ? seed : champion;
+  }
+
+  /** The topic's record of this window pane, if the lookup recognises one. */
+  private @Nullable SeedRecord decided(WindowOutcome o) {
+    try {
+      return lookup.decided(o.machineId(), o.windowStart(), o.paneIndex());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the registry topic for " + o.machineId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The record's decision if it is one of this machine's window pane; else null (logged). */
+  private @Nullable ModelUpdate earlierDecision(WindowOutcome o, SeedRecord record) {
+    try {
+      ModelUpdate u = ModelUpdate.fromJson(record.value());
+      if (u.machineId().equals(o.machineId())
+          && u.windowStart() == o.windowStart()
+          && u.windowEnd() == o.windowEnd()
+          && u.paneIndex() == o.paneIndex()) {
+        return u;
+      }
+      LOG.warn(
+          "{}: the record at {} is not of window {} pane {}: deciding the window",
+          o.machineId(),
+          record.coordinates(),
+          new Instant(o.windowStart()),
+          o.paneIndex());
+    } catch (IOException | RuntimeException e) {
+      seedsIgnored.inc();
+      LOG.warn(
+          "{}: ignoring the record at {} of window {}: {}",
+          o.machineId(),
+          record.coordinates(),
+          new Instant(o.windowStart()),
+          e.getMessage());
+    }
+    return null;
   }
 
   @OnTimer("expiry")

@@ -32,6 +32,20 @@ public interface RegistrySeeds extends Serializable {
      */
     @Nullable SeedRecord latest(String machineId) throws IOException;
 
+    /**
+     * The record on the topic that decided {@code machineId}'s window starting at {@code
+     * windowStartMillis}, pane {@code pane}, after reading what was added to the topic since the
+     * last look; null when the topic has none (among the latest records of the machine that the
+     * lookup keeps, see the implementation). An at-least-once replay uses it to publish the
+     * decision again instead of deciding the window a second time.
+     *
+     * @throws IOException when the topic cannot be read
+     */
+    default @Nullable SeedRecord decided(String machineId, long windowStartMillis, long pane)
+        throws IOException {
+      return null;
+    }
+
     @Override
     void close();
   }

@@ -18,7 +18,7 @@ class FailOnceFnTest {
     FailOnceFn<String> b = new FailOnceFn<>(3, marker.toString());
     a.failIfDue();
     b.failIfDue();
-    assertThrows(FailOnceFn.InjectedFailure.class, a::failIfDue);
+    assertThrows(FailOnce.InjectedFailure.class, a::failIfDue);
     assertTrue(Files.exists(marker), "the failure is recorded");
     // The restarted job replays the element and goes on: no second failure, in any instance.
     a.failIfDue();

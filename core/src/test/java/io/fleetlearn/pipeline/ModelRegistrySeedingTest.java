@@ -67,16 +67,31 @@ public class ModelRegistrySeedingTest {
   static final class MapSeeds implements RegistrySeeds {
     private static final long serialVersionUID = 1L;
     private final HashMap<String, SeedRecord> records = new HashMap<>();
+    private final HashMap<String, SeedRecord> decided = new HashMap<>();
 
     MapSeeds put(String machine, byte[] value, long highestVersion) {
       records.put(machine, new SeedRecord(value, highestVersion, "test-" + machine));
       return this;
     }
 
+    /** A record of the topic that decided {@code u}'s window, as a replay finds it. */
+    MapSeeds decided(ModelUpdate u, long highestVersion) {
+      decided.put(
+          u.machineId() + "@" + u.windowStart() + "/" + u.paneIndex(),
+          new SeedRecord(u.toJson(), highestVersion, "test-decided-" + u.machineId()));
+      return this;
+    }
+
     @Override
     public Lookup open() {
       Map<String, SeedRecord> r = records;
+      Map<String, SeedRecord> d = decided;
       return new Lookup() {
+        @Override
+        public @Nullable SeedRecord decided(String machineId, long windowStartMillis, long pane) {
+          return d.get(machineId + "@" + windowStartMillis + "/" + pane);
+        }
+
         @Override
         public long highestVersion(String machineId) {
           SeedRecord s = r.get(machineId);
@@ -309,6 +324,74 @@ public class ModelRegistrySeedingTest {
     result.waitUntilFinish();
     assertEquals(2, counter(result, "seeds_adopted"));
     assertEquals(0, counter(result, "seeds_ignored"));
+  }
+
+  /**
+   * A replay (at-least-once, after a failure) meets a window whose decision is on the topic: the
+   * registry publishes that record again as it is, and the champion it promoted, rebuilt with its
+   * reference profile, meets the next window as it did the first time. Deciding the window again
+   * would adopt the same champion from the topic and reject its own model, and the next window's
+   * drift would have no reference.
+   */
+  @Test
+  public void aWindowAlreadyDecidedOnTheTopicIsPublishedAgainAsItIsAndItsChampionCarriesOn()
+      throws Exception {
+    WindowOutcome first = outcome("replayed", 0, sample("replayed", 11));
+    WindowOutcome second = weak("replayed", 1, sample("replayed", 12));
+    TrainingResult r = first.result();
+    ModelUpdate earlier =
+        ModelUpdate.builder()
+            .machineId("replayed")
+            .version(1)
+            .status(ModelUpdate.Status.PROMOTED)
+            .reason("decided by the attempt before the failure")
+            .window(first.windowStart(), first.windowEnd())
+            .pane(0, false)
+            .samples(600, 600, first.sample().positives(), r.trainRows(), r.holdoutRows())
+            .metrics(r.metrics())
+            .selection(r.selection())
+            .features(FEATURES)
+            .params(PARAMS.describe())
+            .trainingMillis(1234)
+            .model(r.model(), first.windowStart(), first.windowEnd())
+            .modelKind(r.selection().kind())
+            .modelThreshold(r.selection().threshold())
+            .modelMetrics(r.metrics())
+            .build();
+    String sha = ModelUpdate.sha256(r.model());
+    byte[] earlierJson = earlier.toJson();
+    long secondStart = second.windowStart();
+    MapSeeds seeds = new MapSeeds().put("replayed", earlier.toJson(), 1).decided(earlier, 1);
+    PCollectionTuple out = run(seeds, first, second);
+    PAssert.that(out.get(ModelRegistry.MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              List<ModelUpdate> u = byMachine(it).get("replayed");
+              assertEquals(2, u.size());
+              assertArrayEquals("the same record", earlierJson, u.get(0).toJson());
+              ModelUpdate next = u.get(1);
+              assertEquals(next.reason(), ModelUpdate.Status.REJECTED, next.status());
+              assertEquals(1, next.version());
+              assertEquals("the republished champion stays", sha, next.modelSha256());
+              return null;
+            });
+    PAssert.that(out.get(ModelRegistry.DRIFT_REPORTS))
+        .satisfies(
+            it -> {
+              for (DriftReport d : it) {
+                if (d.windowStart() == secondStart) {
+                  assertEquals(1, d.referenceVersion());
+                  assertNotEquals(
+                      "the champion's reference profile was rebuilt",
+                      DriftReport.Status.NO_REFERENCE,
+                      d.status());
+                }
+              }
+              return null;
+            });
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(1, counter(result, "decisions_republished"));
   }
 
   @Test

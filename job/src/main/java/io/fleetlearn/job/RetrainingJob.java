@@ -14,6 +14,7 @@ import io.fleetlearn.io.ModelUpdatesSeeds;
 import io.fleetlearn.job.options.ModelParamsOptions;
 import io.fleetlearn.job.options.RetrainingOptions;
 import io.fleetlearn.metrics.MetricsConfig;
+import io.fleetlearn.pipeline.FailOnce;
 import io.fleetlearn.pipeline.FailOnceFn;
 import io.fleetlearn.pipeline.ParseAndValidate;
 import io.fleetlearn.pipeline.RetrainPerMachine;
@@ -90,7 +91,8 @@ public final class RetrainingJob {
    * stream kept event time frozen for minutes, so bundles last at most 25 ms and every checkpoint
    * closes them (docs/reliability.md, "Event time and bundles").
    *
-   * @throws IllegalArgumentException if exactly-once outputs are asked for without checkpointing
+   * @throws IllegalArgumentException if exactly-once outputs are asked for without checkpointing,
+   *     or a savepoint is to be restored on the embedded runner
    */
   public static <T extends RetrainingOptions> T configure(T options) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
@@ -104,6 +106,11 @@ public final class RetrainingJob {
       }
       flink.setCheckpointingMode("EXACTLY_ONCE");
     }
+    if (embedded(flink) && !nullToEmpty(flink.getSavepointPath()).isEmpty()) {
+      // The embedded mini-cluster ignores the path: the job would start without the savepoint's
+      // state (no champions, no window samples, offsets from the consumer group) as if restored.
+      throw new IllegalArgumentException(SAVEPOINT_ON_EMBEDDED_RUNNER);
+    }
     if (embedded(flink) && flink.getStateBackend() == null) {
       // Flink's default checkpoint storage keeps snapshots in the JobManager's memory and refuses
       // any operator state over 5 MiB: the window samples of a few hundred machines, or the
@@ -113,6 +120,18 @@ public final class RetrainingJob {
       flink.setStateBackendStoragePath(EmbeddedCheckpoints.directory().toUri().toString());
     }
     return options;
+  }
+
+  /** Why {@link #configure} refuses {@code --savepointPath} on the embedded runner. */
+  static final String SAVEPOINT_ON_EMBEDDED_RUNNER =
+      "--savepointPath cannot be restored on the embedded runner (the job would start without the"
+          + " savepoint's state). Restore it on a Flink cluster: `flink run -s <savepointPath>"
+          + " fleetlearn-job.jar run ...`, or run --flinkMaster=HOST:PORT --savepointPath=<path>;"
+          + " without --savepointPath the job starts afresh from the model-updates topic"
+          + " (docs/reliability.md, Operating restarts and upgrades)";
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /** Whether the job runs on the runner's embedded mini-cluster in this JVM. */
@@ -189,22 +208,44 @@ public final class RetrainingJob {
     }
     long wait =
         Math.max(SEED_TIMEOUT.toMillis(), Durations.parse(o.getKafkaWaitTimeout()).getMillis());
+    // At-least-once: a replay finds the records of the windows it decides again on the topic, and
+    // publishes those decisions again rather than deciding against a champion adopted from them.
     return new ModelUpdatesSeeds(
-        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait));
+        kafka, o.getModelUpdatesTopic(), java.time.Duration.ofMillis(wait), !o.getExactlyOnce());
   }
 
   public static KafkaClientConfig kafka(RetrainingOptions o) throws IOException {
     return KafkaClientConfig.of(o.getBootstrapServers(), o.getKafkaProperties());
   }
 
+  /**
+   * The deployment's name in the exactly-once sinks' transactional ids and progress groups: {@code
+   * --deploymentId}, or the consumer group when it is not given.
+   */
+  public static String deploymentId(RetrainingOptions o) {
+    return o.getDeploymentId().isEmpty() ? o.getConsumerGroup() : o.getDeploymentId();
+  }
+
+  /** How the model updates and drift reports are published. */
+  public static Delivery delivery(RetrainingOptions o) {
+    if (!o.getExactlyOnce()) {
+      return Delivery.atLeastOnce();
+    }
+    Delivery delivery = Delivery.exactlyOnce(o.getSinkShards(), deploymentId(o));
+    if (o.getFailOnceAfterCommits() > 0) {
+      // A fault drill (off by default): fail once between a sink's commit and the next checkpoint.
+      delivery =
+          delivery.failingOnceAfterCommits(
+              new FailOnce(o.getFailOnceAfterCommits(), o.getFailOnceMarker(), "commits"));
+    }
+    return delivery;
+  }
+
   /** The whole job: read, retrain, publish. */
   public static Pipeline build(RetrainingOptions o) throws IOException {
     KafkaClientConfig kafka = kafka(o);
     RetrainingConfig config = config(o).withSeeds(seeds(o, kafka));
-    Delivery delivery =
-        o.getExactlyOnce()
-            ? Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup())
-            : Delivery.atLeastOnce();
+    Delivery delivery = delivery(o);
     Pipeline p = Pipeline.create(o);
     PCollectionTuple out =
         p.apply(

@@ -5,6 +5,8 @@ import io.fleetlearn.command.Durations;
 import io.fleetlearn.io.Delivery;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
+import io.fleetlearn.io.KafkaSinks;
+import io.fleetlearn.io.RetentionCheck;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.job.options.DriftOptions;
 import io.fleetlearn.job.options.EventOptions;
@@ -77,10 +79,13 @@ public final class RunCommand extends Command {
     return RetrainingJob.DEFAULTS;
   }
 
-  @Override
-  public int run(String[] args, PrintStream out) throws Exception {
-    FlinkClasspath.require("run");
-    RetrainingOptions o = RetrainingJob.configure(parse(args, RetrainingOptions.class));
+  /**
+   * What {@code run} does before it submits the job: waits for Kafka, creates the missing topics,
+   * warns if the input topic's retention may delete its oldest records before the job reads them
+   * ({@link RetentionCheck}), checks that every exactly-once output topic has a partition per sink
+   * shard, and aborts the open transactions that shards beyond {@code --sinkShards} left behind.
+   */
+  static void prepare(RetrainingOptions o, PrintStream out) throws java.io.IOException {
     KafkaClientConfig kafka = RetrainingJob.kafka(o);
     LOG.info("Kafka client configuration: {}", kafka);
     KafkaReadiness.await(
@@ -88,26 +93,41 @@ public final class RunCommand extends Command {
         java.time.Duration.ofMillis(Durations.parse(o.getKafkaWaitTimeout()).getMillis()),
         out::println);
     TopicAdmin.createTopics(kafka.asMap(), Topics.of(o));
+    try {
+      RetentionCheck.warnIfShort(kafka, o.getSensorEventsTopic(), out::println);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while checking retention");
+    }
+    if (!o.getExactlyOnce()) {
+      return;
+    }
     // The topics the exactly-once sinks write (the history topic's name is empty when it is off).
     List<String> exactlyOnceOutputs =
-        List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic());
-    if (o.getExactlyOnce()) {
-      TopicAdmin.checkSinkShards(kafka.asMap(), o.getSinkShards(), exactlyOnceOutputs);
+        List.of(o.getModelUpdatesTopic(), o.getDriftMetricsTopic(), o.getModelHistoryTopic())
+            .stream()
+            .filter(t -> !t.isEmpty())
+            .toList();
+    TopicAdmin.checkSinkShards(kafka.asMap(), o.getSinkShards(), exactlyOnceOutputs);
+    Delivery delivery = RetrainingJob.delivery(o);
+    for (String topic : exactlyOnceOutputs) {
+      List<String> aborted = KafkaSinks.abortRetiredShards(kafka, topic, delivery);
+      if (!aborted.isEmpty()) {
+        out.println(
+            "Aborted the open transactions of exactly-once shards beyond --sinkShards="
+                + o.getSinkShards()
+                + " (a larger count was used before): "
+                + aborted);
+      }
     }
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out) throws Exception {
+    FlinkClasspath.require("run");
+    RetrainingOptions o = RetrainingJob.configure(parse(args, RetrainingOptions.class));
+    prepare(o, out);
     FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
-    boolean restoresState =
-        (flink.getSavepointPath() != null && !flink.getSavepointPath().isEmpty())
-            // `flink run -s` and the operator's upgrades restore through Flink's configuration;
-            // in application mode main() runs again when a JobManager fails over and the job
-            // resumes from its last checkpoint. The sink's progress is part of that state.
-            || FlinkClientContext.restorePath().isPresent()
-            || FlinkClientContext.applicationMode();
-    if (o.getExactlyOnce() && !restoresState) {
-      // A fresh start: the exactly-once sink's progress from any earlier job no longer applies.
-      Delivery d = Delivery.exactlyOnce(o.getSinkShards(), o.getConsumerGroup());
-      TopicAdmin.resetSinkGroups(
-          kafka.asMap(), exactlyOnceOutputs.stream().map(d::sinkGroup).toList());
-    }
     PipelineResult result = RetrainingJob.build(o).run();
     String master = flink.getFlinkMaster();
     if (!master.startsWith("[")) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetlearn.drift.DriftReport;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
 import io.fleetlearn.io.TopicAdmin;
@@ -203,6 +204,161 @@ class FaultToleranceIT {
         assertEquals(21, all.size(), "3 machines x 7 windows, each exactly once: " + all);
         assertExactlyOncePerWindowWithContiguousVersions(all, 7);
         assertChampionsCarriedForward(all);
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
+  /**
+   * The exactly-once sinks' replay path, with two shards per topic: the job fails right after a
+   * sink's first commit, before the checkpoint that follows it completes. Flink restores the
+   * checkpoint before the commit and hands the committed records over again; the sink skips them
+   * (and logs "skipped N record(s) an earlier attempt had committed"), so every (machine, window)
+   * still has exactly one model update and one drift report, read with read_committed. Without the
+   * skip, the records of that commit appear twice.
+   */
+  @Test
+  void aSinkThatFailsRightAfterItsCommitSkipsTheReplayedRecordsWithTwoShards() throws Exception {
+    String prefix = "commit-";
+    Path marker = dir.resolve("failed-after-commit");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      TopicAdmin.createTopics(
+          broker.adminProperties(),
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(24).build());
+      produce(broker, prefix + "events", sim, 0, 4);
+      PipelineResult job =
+          startJob(
+              broker,
+              prefix,
+              "--sinkShards=2",
+              "--failOnceAfterCommits=1",
+              "--failOnceMarker=" + marker,
+              "--numberOfExecutionRetries=2",
+              "--executionRetryDelay=2000");
+      try {
+        // windows 0..2 close (window 3 holds the watermark's latest events)
+        assertEquals(9, read(broker, prefix + "updates", 9, Duration.ofMinutes(3)).size());
+        assertTrue(java.nio.file.Files.exists(marker), "the sink failed once after a commit");
+        produce(broker, prefix + "events", sim, 4, 8);
+        // windows 3..6 close
+        read(broker, prefix + "updates", 21, Duration.ofMinutes(3));
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        assertEquals(21, all.size(), "3 machines x 7 windows, each exactly once: " + all);
+        assertExactlyOncePerWindowWithContiguousVersions(all, 7);
+        List<String> reports = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+            KafkaTestSupport.readUntil(
+                broker.bootstrapServers(), prefix + "drift", Duration.ofSeconds(10), l -> false)) {
+          DriftReport d = DriftReport.fromJson(r.value());
+          reports.add(d.machineId() + "@" + d.windowStart());
+        }
+        assertEquals(21, reports.size(), "one drift report per machine and window: " + reports);
+        assertEquals(21, reports.stream().distinct().count(), "no duplicate: " + reports);
+      } finally {
+        job.cancel();
+      }
+    }
+  }
+
+  /**
+   * At-least-once publishing ({@code --exactlyOnce=false}) and a failover that replays windows
+   * whose decisions were already published: the registry finds each replayed window's record on the
+   * topic and publishes that decision again, so every duplicate is the same record (status,
+   * version, model, reason), and so is every duplicated drift report. The job has no checkpoint
+   * when it fails, so the restarted job replays every window with an empty registry. Without the
+   * recognition the replayed registry adopts the champion of the machine's latest record and
+   * decides the first window again, as a REJECTED stale window instead of PROMOTED v1.
+   */
+  @Test
+  void atLeastOnceDuplicatesAfterAFailoverAreTheSameDecisions() throws Exception {
+    String prefix = "alo-";
+    Path marker = dir.resolve("failed-once-alo");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder(dir.resolve("kafka")).partitions(4).start()) {
+      TopicAdmin.createTopics(
+          broker.adminProperties(),
+          io.fleetlearn.io.TopicSpec.standard(
+              prefix + "events", prefix + "updates", prefix + "drift", prefix + "dlq", 4));
+      SensorSimulator sim =
+          new SensorSimulator(SimulatorConfig.builder().machines(3).seed(25).build());
+      // windows 0..3 close (window 4 holds the watermark's latest events)
+      produce(broker, prefix + "events", sim, 0, 5);
+      PipelineResult job =
+          FlinkJobs.start(
+              broker.bootstrapServers(),
+              prefix,
+              "--exactlyOnce=false",
+              "--checkpointingInterval=600000",
+              "--failOnceAfterUpdates=10",
+              "--failOnceMarker=" + marker,
+              "--numberOfExecutionRetries=2",
+              "--executionRetryDelay=2000");
+      try {
+        // 9 updates of windows 0..2 before the failure, 12 after it (every window replayed)
+        read(broker, prefix + "updates", 21, Duration.ofMinutes(4));
+        assertTrue(java.nio.file.Files.exists(marker), "the job did fail once");
+        Thread.sleep(5000);
+        List<ModelUpdate> all =
+            read(broker, prefix + "updates", Integer.MAX_VALUE, Duration.ofSeconds(10));
+        Map<String, List<ModelUpdate>> byWindow = new TreeMap<>();
+        for (ModelUpdate u : all) {
+          byWindow
+              .computeIfAbsent(
+                  u.machineId() + "@" + Instant.ofEpochMilli(u.windowStart()) + "/" + u.paneIndex(),
+                  k -> new ArrayList<>())
+              .add(u);
+        }
+        assertEquals(12, byWindow.size(), "3 machines x 4 windows: " + byWindow.keySet());
+        int duplicated = 0;
+        int promotedDuplicated = 0;
+        List<ModelUpdate> decisions = new ArrayList<>();
+        for (Map.Entry<String, List<ModelUpdate>> e : byWindow.entrySet()) {
+          List<ModelUpdate> us = e.getValue();
+          for (ModelUpdate u : us) {
+            assertEquals(
+                us.get(0).status() + " v" + us.get(0).version() + " " + us.get(0).modelSha256(),
+                u.status() + " v" + u.version() + " " + u.modelSha256(),
+                e.getKey() + ": the duplicates are one decision");
+            assertEquals(us.get(0), u, e.getKey() + ": the same record");
+          }
+          if (us.size() > 1) {
+            duplicated++;
+            if (us.get(0).status() == ModelUpdate.Status.PROMOTED) {
+              promotedDuplicated++;
+            }
+          }
+          decisions.add(us.get(0));
+        }
+        assertTrue(duplicated >= 6, "the failover replayed published windows: " + byWindow);
+        assertTrue(promotedDuplicated >= 3, "promotions among them: " + byWindow);
+        assertExactlyOncePerWindowWithContiguousVersions(decisions, 4);
+        assertChampionsCarriedForward(decisions);
+
+        Map<String, List<String>> reports = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+            KafkaTestSupport.readUntil(
+                broker.bootstrapServers(), prefix + "drift", Duration.ofSeconds(10), l -> false)) {
+          DriftReport d = DriftReport.fromJson(r.value());
+          reports
+              .computeIfAbsent(
+                  d.machineId() + "@" + d.windowStart() + "/" + d.paneIndex(),
+                  k -> new ArrayList<>())
+              .add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(12, reports.size(), "one drift report per machine and window (or more)");
+        for (Map.Entry<String, List<String>> e : reports.entrySet()) {
+          assertEquals(
+              1,
+              e.getValue().stream().distinct().count(),
+              e.getKey() + ": duplicated drift reports are the same report: " + e.getValue());
+        }
       } finally {
         job.cancel();
       }

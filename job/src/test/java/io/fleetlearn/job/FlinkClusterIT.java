@@ -45,9 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * client ({@code flink run}); stopped with a savepoint while a window is open and resumed from it
  * by the product's command line with the FlinkRunner's {@code --flinkMaster} and {@code
  * --savepointPath}; stopped again and resumed with {@code flink run -s}, which passes the savepoint
- * through Flink's configuration as the Kubernetes operator does. After each restore every machine's
- * versions continue (a job that lost its state would publish version 1 again), and each window that
- * was open at a savepoint counts every one of its events exactly once.
+ * through Flink's configuration as the Kubernetes operator does. The lives also rescale: the first
+ * runs at parallelism 1 on one TaskManager with one slot, the second at 2 after a second
+ * TaskManager joined, the third at 1 again. After each restore every machine's versions continue (a
+ * job that lost its state would publish version 1 again), every closed window has exactly one
+ * update, and each window that was open at a savepoint counts every one of its events exactly once.
  */
 class FlinkClusterIT {
   private static final long WINDOW_MS = 20_000;
@@ -180,8 +182,8 @@ class FlinkClusterIT {
                 Map.of(
                     "jobmanager.memory.process.size", "1024m",
                     "taskmanager.memory.process.size", "1536m",
-                    "taskmanager.numberOfTaskSlots", "2",
-                    "parallelism.default", "2"))) {
+                    "taskmanager.numberOfTaskSlots", "1",
+                    "parallelism.default", "1"))) {
       String bootstrap = broker.bootstrapServers();
       // The topics as deployments create them: from the KafkaTopic definitions, 6 partitions each,
       // so the 3 machines leave partitions empty (the watermark must not wait for them).
@@ -206,15 +208,15 @@ class FlinkClusterIT {
               "--maxOutOfOrderness=1s",
               "--idleTimeout=2s",
               "--checkpointingInterval=2000",
-              "--minPauseBetweenCheckpoints=0",
-              "--parallelism=2");
+              "--minPauseBetweenCheckpoints=0");
 
       // Windows 1-3 of history; windows 1 and 2 close, window 3 stays open.
       produce(bootstrap, simulator, start, start + 3 * WINDOW_MS, openWindowEvents);
 
       // 1. `flink run`: Flink's client runs the jar's main, which submits through the context.
-      String first = flinkRun(cluster, jar, jobArgs);
+      String first = flinkRun(cluster, jar, with(jobArgs, "--parallelism=1"));
       cluster.awaitJobState(first, "RUNNING", MINUTES_2);
+      assertEquals(1, parallelism(cluster, first));
 
       // The job's checkpointing comes from config/pipeline.properties (mode, retention) and the
       // command line (interval); the state backend from config/flink/config.yaml.
@@ -240,20 +242,26 @@ class FlinkClusterIT {
       // the FlinkRunner's --flinkMaster and --savepointPath: windows 3 and 4 close.
       String savepoint1 = stopWithSavepoint(cluster, first, 2 * ENTRIES, bootstrap);
       produce(bootstrap, simulator, start + 3 * WINDOW_MS, start + 5 * WINDOW_MS, openWindowEvents);
-      List<String> resume = new ArrayList<>(jobArgs);
+      // Rescaled to 2 on two TaskManagers of one slot each: state moves by key group.
+      cluster.addTaskManager();
+      List<String> resume = with(jobArgs, "--parallelism=2");
       resume.add("--flinkMaster=" + cluster.restAddress());
       resume.add("--savepointPath=" + savepoint1);
       runImageCommand(jar, dist, cluster, resume, dir.resolve("submit.log"));
       String second =
           cluster.awaitRunningJob(j -> !j.path("jid").asText().equals(first), MINUTES_2);
+      assertEquals(2, parallelism(cluster, second));
       awaitUpdates(bootstrap, 4 * ENTRIES);
 
       // 3. Again, resuming this time with `flink run -s`, the way Flink's own tools (and the
-      // Kubernetes operator's upgrades) pass a savepoint: through Flink's configuration.
+      // Kubernetes operator's upgrades) pass a savepoint: through Flink's configuration; and back
+      // to parallelism 1.
       String savepoint2 = stopWithSavepoint(cluster, second, 4 * ENTRIES, bootstrap);
       produce(bootstrap, simulator, start + 5 * WINDOW_MS, start + 7 * WINDOW_MS, openWindowEvents);
-      String third = flinkRun(cluster, jar, jobArgs, "-s", savepoint2);
+      String third = flinkRun(cluster, jar, with(jobArgs, "--parallelism=1"), "-s", savepoint2);
       try {
+        cluster.awaitJobState(third, "RUNNING", MINUTES_2);
+        assertEquals(1, parallelism(cluster, third));
         List<ModelUpdate> all = awaitUpdates(bootstrap, 6 * ENTRIES);
         Map<String, List<ModelUpdate>> byMachine = new TreeMap<>();
         for (ModelUpdate u : all) {
@@ -302,6 +310,21 @@ class FlinkClusterIT {
         cluster.cancelQuietly(third);
       }
     }
+  }
+
+  private static List<String> with(List<String> args, String extra) {
+    List<String> out = new ArrayList<>(args);
+    out.add(extra);
+    return out;
+  }
+
+  /** The highest parallelism of the job's operators, from the REST API. */
+  private static int parallelism(StandaloneFlinkCluster cluster, String jobId) throws Exception {
+    int max = 0;
+    for (JsonNode v : cluster.get("/jobs/" + jobId).path("vertices")) {
+      max = Math.max(max, v.path("parallelism").asInt());
+    }
+    return max;
   }
 
   /** {@code flink run -d [extra] -c Main JAR ARGS}; the id of the submitted job. */

@@ -250,6 +250,130 @@ class RetrainingOnFlinkIT {
   }
 
   /**
+   * Two producers start together while the job waits on empty topics, as when a job is deployed
+   * before its factories connect: one sends each event as it happens, the other is a gateway that
+   * buffers its first 10 s while it connects and then sends live too. Every partition had been
+   * silent for longer than the idle timeout when the data began, but the gateway's partitions must
+   * not follow the first partition to deliver before their producer had the idle timeout to catch
+   * up, as they would not in the middle of a run. Every valid event on the topic is counted in its
+   * window's update, and every window that closed with events has one.
+   */
+  @Test
+  void producersStartingTogetherOnAWaitingJobLoseNoEventOfTheFirstWindows() throws Exception {
+    String prefix = "together-";
+    createTopics(prefix);
+    long windowMs = 2_000;
+    long outOfOrderness = 1_000;
+    SensorSimulator simulator =
+        new SensorSimulator(
+            SimulatorConfig.builder()
+                .machines(6)
+                .eventsPerSecondPerMachine(20)
+                .malformedRatio(0)
+                .seed(41)
+                .build());
+    PipelineResult job =
+        startJob(
+            prefix,
+            "--windowSize=2s",
+            "--maxOutOfOrderness=1s",
+            "--idleTimeout=15s",
+            "--allowedLateness=0s");
+    try {
+      // The sources start and find every partition empty for longer than the idle timeout.
+      Thread.sleep(25_000);
+      try (KafkaProducer<byte[], byte[]> p = KafkaTestSupport.producer(broker.bootstrapServers())) {
+        // 24 s of events in real time. Machine i writes to partition i % 4: partitions 0 and 1
+        // at once, 2 and 3 through the gateway, which holds its first 10 s.
+        List<Object[]> held = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        long next = start;
+        while (next < start + 24_000) {
+          while (next <= System.currentTimeMillis()) {
+            SimulatedRecord r = simulator.next(next);
+            int partition = simulator.config().machineIndex(r.machineId()) % PARTITIONS;
+            if (partition >= 2 && next < start + 10_000) {
+              held.add(new Object[] {partition, r, next});
+            } else {
+              if (partition >= 2 && !held.isEmpty()) {
+                for (Object[] h : held) {
+                  SimulatedRecord b = (SimulatedRecord) h[1];
+                  KafkaTestSupport.send(
+                      p, prefix + "events", (Integer) h[0], b.key(), b.value(), (Long) h[2]);
+                }
+                held.clear();
+              }
+              KafkaTestSupport.send(p, prefix + "events", partition, r.key(), r.value(), next);
+            }
+            next += 1000 / 120;
+          }
+          Thread.sleep(5);
+        }
+        KafkaTestSupport.flush(p);
+      }
+      EventsOnTopic sent = validEventsPerMachineAndWindow(prefix + "events", windowMs);
+      // The windows that every partition's watermark passes: the last events hold the rest open.
+      long closedBy = sent.smallestPartitionMax() - outOfOrderness;
+      Map<String, Long> expected = new TreeMap<>(sent.perMachineAndWindow());
+      expected.keySet().removeIf(k -> windowStartOf(k) + windowMs > closedBy);
+      KafkaTestSupport.readUntil(
+          broker.bootstrapServers(),
+          prefix + "updates",
+          Duration.ofMinutes(3),
+          r -> r.size() >= expected.size());
+      // Give a duplicate every chance to show up before judging.
+      Thread.sleep(3000);
+      Map<String, Long> counted = new TreeMap<>();
+      for (ModelUpdate u :
+          updates(
+              KafkaTestSupport.readUntil(
+                  broker.bootstrapServers(),
+                  prefix + "updates",
+                  Duration.ofSeconds(5),
+                  r -> false))) {
+        assertEquals(windowMs, u.windowEnd() - u.windowStart(), u.toString());
+        String key = u.machineId() + "@" + u.windowStart();
+        assertEquals(null, counted.put(key, u.events()), "one update per window: " + key);
+      }
+      counted.keySet().removeIf(k -> windowStartOf(k) + windowMs > closedBy);
+      assertEquals(
+          expected,
+          counted,
+          "valid events on the topic per machine@window vs samples.events of the updates");
+    } finally {
+      job.cancel();
+    }
+  }
+
+  private static long windowStartOf(String machineAtWindow) {
+    return Long.parseLong(machineAtWindow.substring(machineAtWindow.lastIndexOf('@') + 1));
+  }
+
+  /** Valid events of a topic as the pipeline parses them. */
+  private record EventsOnTopic(Map<String, Long> perMachineAndWindow, long smallestPartitionMax) {}
+
+  /** Reads the whole topic: valid events per "machine@windowStart", each partition's largest. */
+  private static EventsOnTopic validEventsPerMachineAndWindow(String topic, long windowMs) {
+    SensorEventParser parser =
+        new SensorEventParser(FeatureSchema.defaults(), EventLimits.defaults());
+    Map<String, Long> counts = new TreeMap<>();
+    Map<Integer, Long> partitionMax = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        KafkaTestSupport.readUntil(
+            broker.bootstrapServers(), topic, Duration.ofSeconds(5), x -> false)) {
+      ParseResult p = parser.parseRecord(r.value(), r.timestamp());
+      if (p.isAccepted()) {
+        long t = p.event().timestampMillis();
+        counts.merge(p.event().machineId() + "@" + (t - Math.floorMod(t, windowMs)), 1L, Long::sum);
+        partitionMax.merge(r.partition(), t, Math::max);
+      }
+    }
+    assertEquals(PARTITIONS, partitionMax.size(), "events on every partition: " + partitionMax);
+    return new EventsOnTopic(
+        counts, partitionMax.values().stream().mapToLong(Long::longValue).min().getAsLong());
+  }
+
+  /**
    * Events arrive live and without pause, and no checkpoint comes to the rescue (the first one is
    * ten minutes away, and the sinks are at-least-once): windows must still close within seconds of
    * their end. The Flink runner passes a watermark on only between bundles; with its default

@@ -25,11 +25,17 @@ import org.joda.time.Instant;
  *       out-of-orderness.
  *   <li>A partition that is caught up (no backlog) and has delivered nothing for {@code
  *       idleTimeout} of wall-clock time stops holding the others back: it follows the largest event
- *       time seen on any partition of the same topic in this JVM, minus the out-of-orderness. Only
- *       event times seen <em>before</em> KafkaIO's latest end-offset check of this partition count
- *       (KafkaIO checks about once a second): records written to this partition after that check
- *       may still be on their way, and a producer that writes in event-time order gives them event
- *       times no older than those.
+ *       time seen on any partition of the same topic in this JVM, minus the out-of-orderness. Its
+ *       silence counts from its own last record or, if later, from when the topic's data began (in
+ *       this JVM, after a silence of the whole topic of at least {@code idleTimeout}, or at the
+ *       start): a job waiting on empty topics has every partition silent for long when the first
+ *       records arrive, and without this the first partition to deliver would close the windows of
+ *       every other partition at once, before their producers (a gateway that reconnects and sends
+ *       what it buffered, a batching client) had the idle timeout they get in the middle of a run.
+ *       Only event times seen <em>before</em> KafkaIO's latest end-offset check of this partition
+ *       count (KafkaIO checks about once a second): records written to this partition after that
+ *       check may still be on their way, and a producer that writes in event-time order gives them
+ *       event times no older than those.
  *   <li>No partition read in this JVM runs ahead of another: each reports the smallest watermark of
  *       the partitions of the same topic that this JVM reads (those that reported in the last
  *       {@link #STALE_AFTER_MILLIS} ms). Flink's source reader combines only the watermarks of
@@ -55,6 +61,12 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
    */
   static final long STALE_AFTER_MILLIS = 15_000;
 
+  /**
+   * How often a partition that keeps delivering tells the others (a shared write per record would
+   * make the partitions' threads contend); far below any idle timeout.
+   */
+  static final long ACTIVITY_REPORT_MILLIS = 100;
+
   /** Per (job instance, topic): what the partitions read in this JVM share. */
   private static final Map<String, TopicGroup> GROUPS = new ConcurrentHashMap<>();
 
@@ -66,6 +78,9 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final String progressKey;
   private long partitionMax = Long.MIN_VALUE;
   private long lastRecordWallMillis;
+
+  /** When this partition last told the group that data arrived (wall clock). */
+  private long lastActivityReport = Long.MIN_VALUE;
 
   /** The other partitions' largest event time, sampled at the previous watermark request. */
   private long sampleSharedMax = Long.MIN_VALUE;
@@ -125,6 +140,11 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     lastRecordWallMillis = wallClock.getAsLong();
     ParseResult p = parser.parseRecord(record.getKV().getValue(), record.getTimestamp());
     if (p.isAccepted()) {
+      if (lastActivityReport == Long.MIN_VALUE
+          || lastRecordWallMillis - lastActivityReport >= ACTIVITY_REPORT_MILLIS) {
+        lastActivityReport = lastRecordWallMillis;
+        group.delivered(lastRecordWallMillis, idleTimeoutMillis);
+      }
       long t = p.event().timestampMillis();
       if (t > partitionMax) {
         partitionMax = t;
@@ -150,7 +170,9 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     }
     sampleWallMillis = now;
     sampleSharedMax = group.max.get();
-    boolean idle = backlog(ctx) == 0 && now - lastRecordWallMillis >= idleTimeoutMillis;
+    boolean idle =
+        backlog(ctx) == 0
+            && now - Math.max(lastRecordWallMillis, group.activeSince) >= idleTimeoutMillis;
     if (idle && safeSharedMax != Long.MIN_VALUE) {
       candidate = Math.max(candidate, safeSharedMax - maxDelayMillis);
     }
@@ -192,6 +214,23 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
 
     /** Per partition: its own watermark and when it reported it (wall clock). */
     private final Map<String, long[]> reports = new ConcurrentHashMap<>();
+
+    /** When (wall clock) any of them last delivered a valid record. */
+    private final AtomicLong lastDelivery = new AtomicLong(Long.MIN_VALUE);
+
+    /**
+     * Since when (wall clock) data has been arriving without a pause of the idle timeout; {@code
+     * Long.MIN_VALUE} before the first record.
+     */
+    volatile long activeSince = Long.MIN_VALUE;
+
+    /** A partition delivered a valid record at {@code nowMillis}. */
+    void delivered(long nowMillis, long idleTimeoutMillis) {
+      long previous = lastDelivery.getAndSet(nowMillis);
+      if (previous == Long.MIN_VALUE || nowMillis - previous >= idleTimeoutMillis) {
+        activeSince = nowMillis; // the first data, or the first after the whole topic fell silent
+      }
+    }
 
     void report(String partition, long ownWatermark, long nowMillis) {
       reports.put(partition, new long[] {ownWatermark, nowMillis});

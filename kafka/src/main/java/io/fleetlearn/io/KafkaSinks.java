@@ -5,6 +5,7 @@ import io.fleetlearn.event.DeadLetter;
 import io.fleetlearn.io.transactional.TransactionalKafkaWrite;
 import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.scoring.DefectPrediction;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -132,8 +133,26 @@ public final class KafkaSinks {
       KafkaClientConfig kafka, String topic, Delivery delivery) {
     Map<String, String> producer = strings(transactionalProducerConfig(kafka));
     producer.put("bootstrap.servers", kafka.bootstrapServers());
-    return TransactionalKafkaWrite.to(
-        topic, delivery.shards(), delivery.sinkGroup(topic), producer, strings(kafka.asMap()));
+    TransactionalKafkaWrite write =
+        TransactionalKafkaWrite.to(
+            topic, delivery.shards(), delivery.sinkGroup(topic), producer, strings(kafka.asMap()));
+    return delivery.commitDrill() == null
+        ? write
+        : write.failingOnceAfterCommits(delivery.commitDrill());
+  }
+
+  /**
+   * Aborts the open transactions of exactly-once shards of {@code topic} beyond the delivery's
+   * shard count ({@link TransactionalKafkaWrite#abortRetiredShards}).
+   *
+   * @return the transactional ids whose open transaction was aborted
+   */
+  public static List<String> abortRetiredShards(
+      KafkaClientConfig kafka, String topic, Delivery delivery) {
+    Map<String, String> producer = strings(transactionalProducerConfig(kafka));
+    producer.put("bootstrap.servers", kafka.bootstrapServers());
+    return TransactionalKafkaWrite.abortRetiredShards(
+        kafka.asMap(), producer, topic, delivery.sinkGroup(topic), delivery.shards());
   }
 
   private static Map<String, String> strings(Map<String, Object> config) {

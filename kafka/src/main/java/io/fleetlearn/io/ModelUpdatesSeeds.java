@@ -6,8 +6,10 @@ import io.fleetlearn.registry.SeedRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +28,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * seeks to that one record. Before each such fetch the index catches up with what was appended
  * since (at most once per {@link #CATCH_UP_INTERVAL}), so a warm start published while the job runs
  * is seen. A tombstone removes its key.
+ *
+ * <p>The index also keeps where the latest {@link #RECENT} records of each key are, by the window
+ * and pane they decided ({@link ChampionSeed#readWindow}), so that {@link Lookup#decided} can find
+ * the record of a window that a replay decides again. Compaction may remove such a record once its
+ * segment is closed; then the window is decided again.
  */
 public final class ModelUpdatesSeeds implements RegistrySeeds {
   private static final long serialVersionUID = 1L;
@@ -33,19 +40,34 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
   /** Catch-ups of a lookup are at least this far apart. */
   static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(1);
 
+  /** Records per key whose window the index keeps: the windows a replay can recognise. */
+  static final int RECENT = 32;
+
   private final KafkaClientConfig kafka;
   private final String topic;
   private final Duration timeout;
+  private final boolean recogniseDecided;
 
   public ModelUpdatesSeeds(KafkaClientConfig kafka, String topic, Duration timeout) {
+    this(kafka, topic, timeout, false);
+  }
+
+  /**
+   * @param recogniseDecided whether {@link Lookup#decided} answers (for at-least-once publishing,
+   *     where a replay finds on the topic the records of the windows it decides again); otherwise
+   *     it always returns null and a replayed window is decided again
+   */
+  public ModelUpdatesSeeds(
+      KafkaClientConfig kafka, String topic, Duration timeout, boolean recogniseDecided) {
     this.kafka = kafka;
     this.topic = topic;
     this.timeout = timeout;
+    this.recogniseDecided = recogniseDecided;
   }
 
   @Override
   public Lookup open() {
-    return new KafkaLookup(kafka, topic, timeout);
+    return new KafkaLookup(kafka, topic, timeout, recogniseDecided);
   }
 
   /** Where a key's latest record is, and the highest version of all its records. */
@@ -53,20 +75,26 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
     int partition;
     long offset;
     long highestVersion = -1;
+    final ArrayDeque<Decided> recent = new ArrayDeque<>();
   }
+
+  /** Where the record that decided a window is. */
+  private record Decided(String window, int partition, long offset) {}
 
   private static final class KafkaLookup implements Lookup {
     private final String topic;
     private final Duration timeout;
+    private final boolean recogniseDecided;
     private final TopicTail tail;
     private final KafkaConsumer<byte[], byte[]> fetcher;
     private final Map<String, Entry> index = new HashMap<>();
     private long lastCatchUpNanos;
     private boolean started;
 
-    KafkaLookup(KafkaClientConfig kafka, String topic, Duration timeout) {
+    KafkaLookup(KafkaClientConfig kafka, String topic, Duration timeout, boolean recogniseDecided) {
       this.topic = topic;
       this.timeout = timeout;
+      this.recogniseDecided = recogniseDecided;
       this.tail = new TopicTail(kafka, List.of(topic), "fleetlearn-registry-seeds-tail", Map.of());
       this.fetcher = KafkaClients.reader(kafka, "fleetlearn-registry-seeds-fetch");
     }
@@ -96,7 +124,7 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
             return null;
           }
           String where = topic + "-" + e.partition + "@" + e.offset;
-          byte[] value = fetch(machineId, e);
+          byte[] value = fetch(machineId, e.partition, e.offset);
           if (value != null) {
             return new SeedRecord(value, e.highestVersion, where);
           }
@@ -104,6 +132,38 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
             catchUp(); // compacted away: a newer record of the key exists
           } else {
             return new SeedRecord(null, e.highestVersion, where);
+          }
+        }
+        return null;
+      } catch (KafkaException e) {
+        throw new IOException("reading " + topic + ": " + e, e);
+      }
+    }
+
+    @Override
+    public @Nullable SeedRecord decided(String machineId, long windowStartMillis, long pane)
+        throws IOException {
+      if (!recogniseDecided) {
+        return null;
+      }
+      try {
+        if (!started || System.nanoTime() - lastCatchUpNanos >= CATCH_UP_INTERVAL.toNanos()) {
+          catchUp();
+        }
+        Entry e = index.get(machineId);
+        if (e == null) {
+          return null;
+        }
+        String window = ChampionSeed.windowKey(windowStartMillis, pane);
+        Iterator<Decided> newestFirst = e.recent.descendingIterator();
+        while (newestFirst.hasNext()) {
+          Decided d = newestFirst.next();
+          if (d.window().equals(window)) {
+            byte[] value = fetch(machineId, d.partition(), d.offset());
+            return value == null
+                ? null
+                : new SeedRecord(
+                    value, e.highestVersion, topic + "-" + d.partition() + "@" + d.offset());
           }
         }
         return null;
@@ -131,28 +191,36 @@ public final class ModelUpdatesSeeds implements RegistrySeeds {
             e.partition = r.partition();
             e.offset = r.offset();
             e.highestVersion = Math.max(e.highestVersion, ChampionSeed.readVersion(r.value()));
+            String window = recogniseDecided ? ChampionSeed.readWindow(r.value()) : null;
+            if (window != null) {
+              if (e.recent.size() == RECENT) {
+                e.recent.removeFirst();
+              }
+              e.recent.addLast(new Decided(window, r.partition(), r.offset()));
+            }
           });
     }
 
     /** The value of the record at the entry's position, or null if it is no longer there. */
-    private byte @Nullable [] fetch(String machineId, Entry e) throws IOException {
-      TopicPartition tp = new TopicPartition(topic, e.partition);
+    private byte @Nullable [] fetch(String machineId, int partition, long offset)
+        throws IOException {
+      TopicPartition tp = new TopicPartition(topic, partition);
       fetcher.assign(List.of(tp));
-      fetcher.seek(tp, e.offset);
+      fetcher.seek(tp, offset);
       byte[] key = machineId.getBytes(StandardCharsets.UTF_8);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() - deadline < 0) {
         for (ConsumerRecord<byte[], byte[]> r : fetcher.poll(Duration.ofMillis(200))) {
-          if (r.offset() < e.offset) {
+          if (r.offset() < offset) {
             continue;
           }
-          return r.offset() == e.offset && Arrays.equals(r.key(), key) ? r.value() : null;
+          return r.offset() == offset && Arrays.equals(r.key(), key) ? r.value() : null;
         }
-        if (fetcher.position(tp, timeout) > e.offset) {
+        if (fetcher.position(tp, timeout) > offset) {
           return null; // nothing at or after the offset is readable any more
         }
       }
-      throw new IOException("could not fetch " + topic + "-" + e.partition + "@" + e.offset);
+      throw new IOException("could not fetch " + topic + "-" + partition + "@" + offset);
     }
 
     @Override

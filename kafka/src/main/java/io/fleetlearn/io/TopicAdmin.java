@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -191,30 +190,5 @@ public final class TopicAdmin {
   // options reject non-positive timeouts.
   private static long remainingMillis(long deadline) {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-  }
-
-  /**
-   * Deletes the given consumer groups if they exist. Used for the exactly-once sink's metadata
-   * groups when a job starts from scratch: their stored progress belongs to a previous job whose
-   * state is gone, and KafkaIO refuses to start while they disagree with the (empty) job state.
-   */
-  public static void resetSinkGroups(Map<String, Object> adminProps, List<String> groups) {
-    try (Admin admin = Admin.create(adminProps)) {
-      for (String g : groups) {
-        try {
-          admin.deleteConsumerGroups(List.of(g)).all().get(60, TimeUnit.SECONDS);
-          LOG.info("reset exactly-once sink group {}", g);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-            throw new KafkaException("could not reset sink group " + g, e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new KafkaException("interrupted while resetting sink group " + g, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-          throw new KafkaException("timed out resetting sink group " + g, e);
-        }
-      }
-    }
   }
 }

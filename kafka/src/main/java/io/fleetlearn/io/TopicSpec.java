@@ -55,7 +55,8 @@ public record TopicSpec(
    * the single-node demo broker and a real cluster.
    *
    * <ul>
-   *   <li>sensor events: delete after 7 days (long enough to replay a week of history);
+   *   <li>sensor events: delete 7 days after a record's timestamp (the producer's, by default): a
+   *       replay of older history needs a topic that keeps it (docs/reliability.md);
    *   <li>model updates: compacted, so a restarting scorer reads the latest model per machine
    *       instead of every version ever trained; a low dirty ratio and hourly segments let the
    *       cleaner catch up quickly because each model is large and superseded often;

@@ -4,6 +4,7 @@ import io.fleetlearn.command.Command;
 import io.fleetlearn.command.Durations;
 import io.fleetlearn.io.KafkaClientConfig;
 import io.fleetlearn.io.KafkaReadiness;
+import io.fleetlearn.io.RetentionCheck;
 import io.fleetlearn.io.TopicAdmin;
 import io.fleetlearn.io.TopicDefinitions;
 import io.fleetlearn.io.TopicSpec;
@@ -27,7 +28,8 @@ public final class TopicsCommand extends Command {
         "Creates the topics that are missing on an existing Kafka (--bootstrapServers, or\n"
             + "bootstrap.servers in --kafkaProperties) and exits: those of --topicDefinitions=FILE\n"
             + "(Strimzi KafkaTopic resources, e.g. config/kafka/topics.yaml), or the standard\n"
-            + "topics. Existing topics are left alone.");
+            + "topics. Existing topics are left alone. Warns when the input topic's time-based\n"
+            + "retention is shorter than the age of its oldest records (a replay of history).");
   }
 
   @Override
@@ -52,6 +54,9 @@ public final class TopicsCommand extends Command {
     for (TopicSpec t : topics) {
       out.println("topic " + t.name() + ": " + t.partitions() + " partitions " + t.configs());
     }
+    // Existing topics keep their settings: a replay of history into one that deletes old records
+    // by their timestamps is lost before the job reads it.
+    RetentionCheck.warnIfShort(kafka, o.getSensorEventsTopic(), out::println);
     return 0;
   }
 }

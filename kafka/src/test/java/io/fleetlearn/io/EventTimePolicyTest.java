@@ -144,6 +144,60 @@ class EventTimePolicyTest {
   }
 
   @Test
+  void aPartitionSilentSinceBeforeTheFirstDataGivesItsProducerTheIdleTimeoutToCatchUp() {
+    EventTimePolicy a = partition(0);
+    EventTimePolicy b = partition(1);
+    // The job waits on empty topics for longer than the idle timeout.
+    wall.addAndGet(IDLE.getMillis() * 3);
+    assertEquals(MIN, wm(b, 0));
+    // a's producer starts; b's has buffered the same seconds and sends them a moment later.
+    event(a, T0 + 60_000);
+    wall.addAndGet(IDLE.getMillis() - 1);
+    event(a, T0 + 64_000);
+    assertEquals(MIN, wm(b, 0), "b has been silent for long, but the data began only just now");
+    assertEquals(MIN, wm(b, 0));
+    assertEquals(MIN, wm(a, 0), "b holds a back");
+    event(b, T0 + 58_000);
+    assertEquals(T0 + 57_000, wm(b, 0), "b's late producer was waited for");
+    assertEquals(T0 + 57_000, wm(a, 0));
+  }
+
+  @Test
+  void aPartitionThatStaysEmptyFollowsTheIdleTimeoutAfterTheDataBegan() {
+    EventTimePolicy a = partition(0);
+    EventTimePolicy b = partition(1);
+    wall.addAndGet(IDLE.getMillis() * 3);
+    event(a, T0 + 60_000);
+    assertEquals(MIN, wm(b, 0));
+    wall.addAndGet(IDLE.getMillis() / 2);
+    event(a, T0 + 62_000);
+    assertEquals(MIN, wm(b, 0));
+    wall.addAndGet(IDLE.getMillis() / 2);
+    event(a, T0 + 65_000);
+    assertEquals(T0 + 61_000, wm(b, 0), "idle since the data began: b follows a");
+    assertEquals(T0 + 61_000, wm(a, 0));
+  }
+
+  @Test
+  void afterTheWholeTopicFellSilentTheIdleTimeoutCountsFromTheDataResuming() {
+    EventTimePolicy a = partition(0);
+    EventTimePolicy b = partition(1);
+    event(a, T0 + 60_000);
+    event(b, T0 + 60_000);
+    wm(a, 0);
+    assertEquals(T0 + 59_000, wm(b, 0));
+    // Nothing anywhere for a long while (a factory's night), then a resumes first.
+    wall.addAndGet(IDLE.getMillis() * 10);
+    event(a, T0 + 600_000);
+    wm(b, 0);
+    assertEquals(T0 + 59_000, wm(b, 0), "b's producer gets the idle timeout after the resumption");
+    assertEquals(T0 + 59_000, wm(a, 0));
+    event(b, T0 + 599_000);
+    assertEquals(T0 + 598_000, wm(b, 0));
+    assertEquals(T0 + 598_000, wm(a, 0));
+  }
+
+  @Test
   void anIdlePartitionDoesNotFollowEventTimesReadAfterItsLastEndOffsetCheck() {
     EventTimePolicy a = partition(0);
     EventTimePolicy b = partition(1);

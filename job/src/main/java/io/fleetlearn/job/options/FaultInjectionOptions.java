@@ -19,7 +19,17 @@ public interface FaultInjectionOptions extends PipelineOptions {
   void setFailOnceAfterUpdates(int value);
 
   @Description(
-      "Fault drill: a file that is created when the failure is injected; while it exists, no"
+      "Fault drill for the exactly-once sinks: right after this many committed transactions in"
+          + " one worker JVM (over all shards and output topics) the sink throws once, before the"
+          + " checkpoint that follows the commit completes; the restored job hands the committed"
+          + " records over again and the sink skips them. 0 = off. Needs --failOnceMarker.")
+  @Default.Integer(0)
+  int getFailOnceAfterCommits();
+
+  void setFailOnceAfterCommits(int value);
+
+  @Description(
+      "Fault drill: a file that is created when the failure is injected (by either drill); while it exists, no"
           + " further failure is injected (so the restarted job runs on).")
   @Default.String("")
   String getFailOnceMarker();

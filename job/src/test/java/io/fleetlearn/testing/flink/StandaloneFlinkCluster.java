@@ -28,8 +28,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A real Flink standalone session cluster for integration tests: one JobManager and one
- * TaskManager, each in a JVM of its own, on 127.0.0.1 only.
+ * A real Flink standalone session cluster for integration tests: one JobManager and one TaskManager
+ * (more with {@link #addTaskManager}), each in a JVM of its own, on 127.0.0.1 only.
  *
  * <p>They start the way Flink's {@code bin/jobmanager.sh} and {@code bin/taskmanager.sh} start
  * them, from a distribution directory with {@code lib/} (the cluster's classpath) and {@code
@@ -76,6 +76,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   private final int jobManagerMetricsPort;
   private final int taskManagerMetricsPort;
   private final List<Process> processes = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::destroyAll, "flink-cluster-shutdown");
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -142,12 +143,29 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
           "GET_TM_RESOURCE_PARAMS",
           "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
           cluster.taskManagerMetricsPort);
-      cluster.awaitSlots();
+      cluster.awaitSlots(1);
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException e) {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts one more TaskManager ({@code taskmanager-N}, with its log and Prometheus port of its
+   * own) and waits until the cluster counts it.
+   */
+  public void addTaskManager() throws IOException, InterruptedException {
+    int count;
+    synchronized (this) {
+      count = (int) names.stream().filter(n -> n.startsWith("taskmanager")).count();
+    }
+    launch(
+        "taskmanager-" + (count + 1),
+        "GET_TM_RESOURCE_PARAMS",
+        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        freePorts(1)[0]);
+    awaitSlots(count + 1);
   }
 
   /** HOST:PORT of the REST endpoint, as {@code --flinkMaster} and {@code flink run -m} take it. */
@@ -352,6 +370,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
       }
     }
     processes.clear();
+    names.clear();
   }
 
   private void launch(String name, String resourceCommand, String mainClass, int metricsPort)
@@ -371,6 +390,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     p.getOutputStream().close();
     synchronized (this) {
       processes.add(p);
+      names.add(name);
     }
   }
 
@@ -428,7 +448,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     return b;
   }
 
-  private void awaitSlots() throws IOException, InterruptedException {
+  private void awaitSlots(int taskManagers) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     String last = "(no answer)";
     while (System.nanoTime() < deadline) {
@@ -436,8 +456,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
       try {
         JsonNode overview = get("/overview");
         last = overview.toString();
-        if (overview.path("taskmanagers").asInt() >= 1
-            && overview.path("slots-total").asInt() >= 1) {
+        if (overview.path("taskmanagers").asInt() >= taskManagers
+            && overview.path("slots-total").asInt() >= taskManagers) {
           return;
         }
       } catch (IOException e) {
@@ -450,11 +470,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   private synchronized void checkAlive() throws IOException {
-    String[] names = {"jobmanager", "taskmanager"};
     for (int i = 0; i < processes.size(); i++) {
       if (!processes.get(i).isAlive()) {
         throw new IllegalStateException(
-            names[i] + " exited with " + processes.get(i).exitValue() + tail(logFile(names[i])));
+            names.get(i)
+                + " exited with "
+                + processes.get(i).exitValue()
+                + tail(logFile(names.get(i))));
       }
     }
   }

@@ -1,7 +1,12 @@
 package io.fleetlearn.io.transactional;
 
+import io.fleetlearn.pipeline.FailOnce;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -14,6 +19,12 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTransactionsResult;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Exactly-once Kafka sink for keyed records ({@code KV<key, value>}), for runners that checkpoint
@@ -42,9 +53,15 @@ public final class TransactionalKafkaWrite
   private final String sinkGroup;
   private final ShardClients clients;
   private final String generation;
+  private final @Nullable FailOnce commitDrill;
 
   private TransactionalKafkaWrite(
-      String topic, int shards, String sinkGroup, ShardClients clients) {
+      String topic,
+      int shards,
+      String sinkGroup,
+      ShardClients clients,
+      String generation,
+      @Nullable FailOnce commitDrill) {
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be >= 1");
     }
@@ -52,8 +69,25 @@ public final class TransactionalKafkaWrite
     this.shards = shards;
     this.sinkGroup = sinkGroup;
     this.clients = clients;
-    // One per built pipeline: the same through a job's failovers, new for every submission.
-    this.generation = UUID.randomUUID().toString();
+    this.generation = generation;
+    this.commitDrill = commitDrill;
+  }
+
+  private TransactionalKafkaWrite(
+      String topic, int shards, String sinkGroup, ShardClients clients) {
+    // One generation per built pipeline: the same through a job's failovers, new for every
+    // submission.
+    this(topic, shards, sinkGroup, clients, WriterGenerations.next(), null);
+  }
+
+  /**
+   * A fault drill: the sink throws once right after the {@code drill}'s n-th committed transaction
+   * in this JVM, before the checkpoint that holds the state after the commit completes. The job
+   * restores the previous checkpoint and hands the committed records over again; they must be
+   * skipped.
+   */
+  public TransactionalKafkaWrite failingOnceAfterCommits(FailOnce drill) {
+    return new TransactionalKafkaWrite(topic, shards, sinkGroup, clients, generation, drill);
   }
 
   /**
@@ -88,8 +122,75 @@ public final class TransactionalKafkaWrite
         .apply("AssignSequenceNumbers", ParDo.of(new SequenceRecordsFn(generation)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SequencedRecord.Coder.of()))
         .apply(
-            "WriteInTransactions", ParDo.of(new WriteInTransactionsFn(topic, sinkGroup, clients)));
+            "WriteInTransactions",
+            ParDo.of(
+                new WriteInTransactionsFn(topic, sinkGroup, clients, generation, commitDrill)));
     return PDone.in(in.getPipeline());
+  }
+
+  /**
+   * Aborts the open transactions that shards beyond {@code shards} left behind: a job that ran with
+   * more shards and stopped (or failed) in the middle of a transaction leaves it open, and
+   * read_committed consumers of the partitions it wrote see nothing after it until the broker times
+   * it out. Looks at the transactional ids of shards {@code shards} up to the topic's partition
+   * count; a producer initialised with such an id aborts its open transaction.
+   *
+   * @param adminConfig an admin client's properties, bootstrap.servers included
+   * @param producerConfig the sink producers' properties, bootstrap.servers included
+   * @return the transactional ids whose open transaction was aborted
+   */
+  public static List<String> abortRetiredShards(
+      Map<String, Object> adminConfig,
+      Map<String, String> producerConfig,
+      String topic,
+      String sinkGroup,
+      int shards) {
+    KafkaShardClients clients = new KafkaShardClients(topic, sinkGroup, producerConfig, Map.of());
+    List<String> aborted = new ArrayList<>();
+    try (Admin admin = Admin.create(adminConfig)) {
+      int partitions =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(60, TimeUnit.SECONDS)
+              .get(topic)
+              .partitions()
+              .size();
+      Map<Integer, String> retired = new TreeMap<>();
+      for (int shard = shards; shard < partitions; shard++) {
+        retired.put(shard, KafkaShardClients.transactionalId(sinkGroup, shard));
+      }
+      if (retired.isEmpty()) {
+        return aborted;
+      }
+      DescribeTransactionsResult described = admin.describeTransactions(retired.values());
+      for (Map.Entry<Integer, String> e : retired.entrySet()) {
+        TransactionState state;
+        try {
+          state = described.description(e.getValue()).get(60, TimeUnit.SECONDS).state();
+        } catch (ExecutionException notFound) {
+          if (notFound.getCause() instanceof TransactionalIdNotFoundException) {
+            continue; // never used
+          }
+          throw new KafkaException("could not describe " + e.getValue(), notFound.getCause());
+        }
+        if (state == TransactionState.ONGOING
+            || state == TransactionState.PREPARE_ABORT
+            || state == TransactionState.PREPARE_COMMIT
+            || state == TransactionState.PREPARE_EPOCH_FENCE) {
+          clients.openProducer(e.getKey()).close();
+          aborted.add(e.getValue());
+        }
+      }
+    } catch (ExecutionException e) {
+      throw new KafkaException("could not describe topic " + topic, e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new KafkaException("timed out looking for retired shards of " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted looking for retired shards of " + topic, e);
+    }
+    return aborted;
   }
 
   /** The shard of a key: stable across JVMs and runs ({@link String#hashCode} is specified). */

@@ -1,5 +1,6 @@
 package io.fleetlearn.io.transactional;
 
+import io.fleetlearn.pipeline.FailOnce;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * shard} of the topic, the shard's progress (writer generation, highest sequence number). Records
  * at or below the committed progress of their generation are skipped: they were written before a
  * failure. A new generation (a run without restored state) starts from nothing.
+ *
+ * <p>Opening a shard's producer fences whatever else uses its transactional id, so two jobs started
+ * with the same deployment id would fence each other in a loop. The progress therefore also names
+ * the id's owner: a writer that opens the id records its generation as the owner (with an empty
+ * transaction) and the owner it displaced. A job that finds that an older job took the id back from
+ * it refuses to open it, with a message, instead of fencing that job again: of two jobs with the
+ * same ids, the one started earlier keeps them (after one failover, which the replay-skip makes
+ * harmless), and a job that replaces a stopped one simply takes them over.
  */
 final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Void> {
   private static final long serialVersionUID = 1L;
@@ -46,6 +56,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
   private final String topic;
   private final String sinkGroup;
   private final ShardClients clients;
+  private final @Nullable FailOnce commitDrill;
+
+  /** This job's writer generation, which owns the ids it opens; null: no owner is recorded. */
+  private final @Nullable String generation;
 
   private final Counter written = Metrics.counter("fleetlearn_sink", "records_written");
   private final Counter skipped = Metrics.counter("fleetlearn_sink", "records_already_committed");
@@ -67,10 +81,26 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
 
   private transient Map<Integer, ShardWriter> writers;
 
+  /** For tests of sequencing and skipping alone: records no owner. */
   WriteInTransactionsFn(String topic, String sinkGroup, ShardClients clients) {
+    this(topic, sinkGroup, clients, null, null);
+  }
+
+  /**
+   * @param generation the job's writer generation, recorded as the owner of the ids it opens
+   * @param commitDrill a fault drill that fails once right after a commit ({@code null}: none)
+   */
+  WriteInTransactionsFn(
+      String topic,
+      String sinkGroup,
+      ShardClients clients,
+      @Nullable String generation,
+      @Nullable FailOnce commitDrill) {
     this.topic = topic;
     this.sinkGroup = sinkGroup;
     this.clients = clients;
+    this.generation = generation;
+    this.commitDrill = commitDrill;
   }
 
   @Setup
@@ -186,6 +216,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
   }
 
   private ShardWriter open(int shard) {
+    if (generation != null) {
+      // Before the producer fences anybody.
+      refuseIfTakenBack(shard, clients.committedProgress(shard));
+    }
     Producer<String, byte[]> producer = clients.openProducer(shard);
     try {
       int partitions = clients.partitions(producer);
@@ -210,11 +244,43 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
           shard,
           KafkaShardClients.transactionalId(sinkGroup, shard),
           progress.map(ShardProgress::toMetadata).orElse("none"));
-      return new ShardWriter(shard, producer, progress);
+      ShardWriter w = new ShardWriter(shard, producer, progress);
+      if (generation != null) {
+        w.claim(generation);
+      }
+      return w;
     } catch (RuntimeException e) {
       producer.close();
       throw e;
     }
+  }
+
+  /**
+   * Throws if an older job took the shard's transactional id back from this one: both were started
+   * with the same deployment id, and the older one keeps it.
+   */
+  private void refuseIfTakenBack(int shard, Optional<ShardProgress> progress) {
+    String owner = progress.map(ShardProgress::owner).orElse(null);
+    if (owner == null
+        || owner.equals(generation)
+        || !generation.equals(progress.get().previousOwner())
+        || !WriterGenerations.older(owner, generation)) {
+      return;
+    }
+    throw new IllegalStateException(
+        "exactly-once sink of topic "
+            + topic
+            + ": transactional id "
+            + KafkaShardClients.transactionalId(sinkGroup, shard)
+            + " is used by another job (writer generation "
+            + owner
+            + ", started "
+            + java.time.Instant.ofEpochMilli(WriterGenerations.startMillis(owner))
+            + ") that took it back after this job (generation "
+            + generation
+            + ") had taken it: two jobs that run at the same time cannot publish with the same"
+            + " --deploymentId (default: --consumerGroup). Give this job its own --deploymentId,"
+            + " or stop the other job, and submit this one again.");
   }
 
   private void commit(ShardWriter w) {
@@ -224,6 +290,10 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
     } catch (RuntimeException e) {
       closeAll();
       throw e;
+    }
+    if (commitDrill != null) {
+      // The records and the progress are in Kafka; the checkpoint with this state is not.
+      commitDrill.countAndFailIfDue();
     }
   }
 
@@ -283,6 +353,38 @@ final class WriteInTransactionsFn extends DoFn<KV<Integer, SequencedRecord>, Voi
       pending = 0;
       pendingWriter = null;
       pendingSeq = -1;
+    }
+
+    /**
+     * Records {@code owner} as the owner of the shard's transactional id, in a transaction of its
+     * own, unless it is already.
+     */
+    void claim(String owner) {
+      ShardProgress current = progress.orElse(null);
+      if (current != null && owner.equals(current.owner())) {
+        return;
+      }
+      ShardProgress claimed =
+          current == null ? ShardProgress.claim(owner) : current.claimedBy(owner);
+      if (current != null
+          && current.owner() != null
+          && !WriterGenerations.older(current.owner(), owner)) {
+        LOG.warn(
+            "sink {} shard {}: a job started later with the same deployment id (generation {}) took"
+                + " transactional id {}; this job (generation {}) takes it back, and the other"
+                + " will stop with a message",
+            sinkGroup,
+            shard,
+            current.owner(),
+            KafkaShardClients.transactionalId(sinkGroup, shard),
+            owner);
+      }
+      producer.beginTransaction();
+      producer.sendOffsetsToTransaction(
+          Map.of(new TopicPartition(topic, shard), new OffsetAndMetadata(0, claimed.toMetadata())),
+          new ConsumerGroupMetadata(sinkGroup));
+      producer.commitTransaction();
+      progress = Optional.of(claimed);
     }
 
     void close() {

@@ -68,12 +68,26 @@ public interface KafkaOptions extends PipelineOptions {
 
   @Description(
       "Publish model updates and drift reports exactly once: they commit in Kafka transactions"
-          + " once the checkpoint that holds them completes (read them with isolation.level=read_committed). false: at-least-once,"
-          + " with deterministic duplicates after a failure (dedupe on machineId+window+pane).")
+          + " once the checkpoint that holds them completes (read them with isolation.level=read_committed). false: at-least-once:"
+          + " after a failure, windows published since the last checkpoint are published again as"
+          + " the same records, the decisions found on the model-updates topic (dedupe on"
+          + " machineId+window+pane).")
   @Default.Boolean(true)
   boolean getExactlyOnce();
 
   void setExactlyOnce(boolean value);
+
+  @Description(
+      "Names this deployment in the exactly-once sinks' transactional ids"
+          + " (<deploymentId>-<topic>-<shard>) and progress groups (<deploymentId>-<topic>). Keep it"
+          + " across restarts and upgrades of one deployment, so that a restarted job fences what"
+          + " its predecessor may have left running; give two deployments that run at the same"
+          + " time (blue/green) different ones: a job that finds its ids in use by an older job"
+          + " stops with a message. Empty: the value of --consumerGroup.")
+  @Default.String("")
+  String getDeploymentId();
+
+  void setDeploymentId(String value);
 
   @Description(
       "Transactional writers per output topic when --exactlyOnce is on (a machine's records always"

@@ -2,6 +2,7 @@ package io.fleetlearn.io.transactional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.apache.beam.sdk.testing.CoderProperties;
@@ -28,6 +29,32 @@ class ShardProgressTest {
     assertEquals(41, ShardProgress.committedFor("run-1", Optional.of(second), null));
     assertEquals(3, ShardProgress.committedFor("run-2", Optional.of(second), null));
     assertEquals(-1, ShardProgress.committedFor("run-0", Optional.of(second), null));
+  }
+
+  @Test
+  void theOwnerOfTheIdTravelsWithTheProgress() {
+    ShardProgress p = new ShardProgress("run-2", 3, "run-1", 41, "run-2", "run-1");
+    assertEquals(Optional.of(p), ShardProgress.parse(p.toMetadata()));
+    assertEquals(new ShardProgress("run-2", 9, "run-1", 41, "run-2", "run-1"), p.after("run-2", 9));
+    assertEquals(new ShardProgress("run-3", 0, "run-2", 3, "run-2", "run-1"), p.after("run-3", 0));
+    assertEquals(
+        new ShardProgress("run-2", 3, "run-1", 41, "run-3", "run-2"), p.claimedBy("run-3"));
+    assertEquals(p, p.claimedBy("run-2"));
+    ShardProgress fresh = ShardProgress.claim("run-4");
+    assertEquals(Optional.of(fresh), ShardProgress.parse(fresh.toMetadata()));
+    assertEquals(-1, ShardProgress.committedFor("run-4", Optional.of(fresh), null));
+    assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w seq=1 from=x"));
+    assertEquals(Optional.empty(), ShardProgress.parse("fleetlearn-sink/1 writer=w seq=1 owner="));
+  }
+
+  @Test
+  void generationsSayWhichJobStartedFirst() {
+    assertTrue(WriterGenerations.older("1000-a", "2000-b"));
+    assertTrue(!WriterGenerations.older("2000-b", "1000-a"));
+    // A generation from before they carried a time counts as the oldest.
+    assertTrue(WriterGenerations.older("0b6c4f1e-9d1a-4c1e-8e39-2f7e3c1d5a10", "1000-a"));
+    String next = WriterGenerations.next();
+    assertTrue(WriterGenerations.startMillis(next) > 0, next);
   }
 
   @Test

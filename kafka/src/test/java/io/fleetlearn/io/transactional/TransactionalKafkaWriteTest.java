@@ -84,12 +84,19 @@ class TransactionalKafkaWriteTest {
             p.consumerGroupOffsetsHistory()) {
           OffsetAndMetadata o = c.get(GROUP).get(new TopicPartition(TOPIC, shard));
           Optional<ShardProgress> next = ShardProgress.parse(o.metadata());
-          if (last.isEmpty() || next.orElseThrow().seq() > last.get().seq()) {
+          if (last.isEmpty() || later(next.orElseThrow(), last.get())) {
             last = next;
           }
         }
       }
       return last;
+    }
+
+    /** Progress of a later generation, or of the same one further on. */
+    private static boolean later(ShardProgress a, ShardProgress b) {
+      return a.writer().equals(b.writer())
+          ? a.seq() > b.seq()
+          : WriterGenerations.older(b.writer(), a.writer());
     }
 
     int transactions(int shard) {
@@ -268,6 +275,75 @@ class TransactionalKafkaWriteTest {
     assertEquals(2, second.seq());
     assertEquals(first.writer(), second.previousWriter());
     assertEquals(4, second.previousSeq());
+  }
+
+  private void writeAs(String generation, List<KV<Integer, SequencedRecord>> in) {
+    Pipeline p = pipeline();
+    p.apply(Create.of(in).withCoder(KvCoder.of(VarIntCoder.of(), SequencedRecord.Coder.of())))
+        .apply(
+            ParDo.of(
+                new WriteInTransactionsFn(TOPIC, GROUP, new FakeClients(id), generation, null)));
+    p.run().waitUntilFinish();
+  }
+
+  /** Every progress the shard's transactions committed, in order (one writer instance). */
+  private static List<ShardProgress> progressHistory(Fake f, int shard) {
+    List<ShardProgress> out = new ArrayList<>();
+    for (MockProducer<String, byte[]> p : f.producers.getOrDefault(shard, List.of())) {
+      for (Map<String, Map<TopicPartition, OffsetAndMetadata>> c :
+          p.consumerGroupOffsetsHistory()) {
+        out.add(
+            ShardProgress.parse(c.get(GROUP).get(new TopicPartition(TOPIC, shard)).metadata())
+                .orElseThrow());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aWriterRecordsItsGenerationAsTheOwnerOfTheIdItOpens() {
+    Fake f = fake(1);
+    writeAs("2000-b", numbered("2000-b", 0, 1));
+    List<ShardProgress> history = progressHistory(f, 0);
+    assertEquals(ShardProgress.claim("2000-b"), history.get(0), "claimed before any record");
+    ShardProgress last = history.get(history.size() - 1);
+    assertEquals(0, last.seq());
+    assertEquals("2000-b", last.owner(), "every commit keeps the owner");
+  }
+
+  @Test
+  void aJobReplacingAnotherTakesItsIdsOverAndKeepsItsProgress() {
+    Fake f = fake(1);
+    f.progress.put(0, new ShardProgress("1000-a", 41, null, -1, "1000-a", null));
+    writeAs("2000-b", numbered("1000-a", 0, 43));
+    assertEquals(List.of("1000-a/42"), values(f.committed(0)), "the predecessor's 0..41 skipped");
+    ShardProgress claim = progressHistory(f, 0).get(0);
+    assertEquals(new ShardProgress("1000-a", 41, null, -1, "2000-b", "1000-a"), claim);
+  }
+
+  @Test
+  void aJobStartedLaterThatAnOlderOneTookTheIdBackFromRefusesWithoutFencingIt() {
+    Fake f = fake(1);
+    // 2000-b took the id from 1000-a, which took it back: both run with the same deployment id.
+    f.progress.put(0, new ShardProgress("1000-a", 7, null, -1, "1000-a", "2000-b"));
+    Exception e = assertThrows(Exception.class, () -> writeAs("2000-b", numbered("2000-b", 0, 1)));
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertTrue(root.getMessage().contains("is used by another job"), root.getMessage());
+    assertTrue(root.getMessage().contains("--deploymentId"), root.getMessage());
+    assertTrue(f.producers.isEmpty(), "no producer opened: the other job is not fenced");
+  }
+
+  @Test
+  void theOlderOfTwoJobsTakesItsIdBack() {
+    Fake f = fake(1);
+    f.progress.put(0, new ShardProgress("1000-a", 7, null, -1, "3000-c", "1000-a"));
+    writeAs("1000-a", numbered("1000-a", 0, 9));
+    assertEquals(List.of("1000-a/8"), values(f.committed(0)));
+    assertEquals(
+        new ShardProgress("1000-a", 7, null, -1, "1000-a", "3000-c"), progressHistory(f, 0).get(0));
   }
 
   @Test

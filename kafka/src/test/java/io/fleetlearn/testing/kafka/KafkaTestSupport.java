@@ -57,6 +57,24 @@ public final class KafkaTestSupport {
         });
   }
 
+  /** As {@link #send(KafkaProducer, String, byte[], byte[], long)}, to the given partition. */
+  public static void send(
+      KafkaProducer<byte[], byte[]> p,
+      String topic,
+      int partition,
+      byte[] key,
+      byte[] value,
+      long timestamp) {
+    AtomicReference<Exception> failure = FAILURES.computeIfAbsent(p, k -> new AtomicReference<>());
+    p.send(
+        new ProducerRecord<>(topic, partition, timestamp, key, value),
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+  }
+
   /** Flushes and fails if any record sent through {@link #send} was not written. */
   public static void flush(KafkaProducer<byte[], byte[]> p) {
     p.flush();

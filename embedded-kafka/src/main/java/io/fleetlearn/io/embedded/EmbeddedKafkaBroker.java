@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -456,10 +459,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         checkAlive(p, logOffset);
         try {
           if (!admin
-              .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-              .nodes()
-              .get(3, TimeUnit.SECONDS)
-              .isEmpty()) {
+                  .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                  .nodes()
+                  .get(3, TimeUnit.SECONDS)
+                  .isEmpty()
+              && canPlaceATopic(admin)) {
             return;
           }
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -471,6 +475,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         checkDeadline(deadline, logOffset);
         sleep(200);
       }
+    }
+  }
+
+  /**
+   * Whether the controller would place a new topic now. A broker answers metadata requests before
+   * the controller has unfenced it, and until then every topic creation fails with "All brokers are
+   * currently fenced": validate one (nothing is created) so that callers can create topics as soon
+   * as the broker is ready.
+   */
+  private static boolean canPlaceATopic(Admin admin)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    try {
+      admin
+          .createTopics(
+              List.of(new NewTopic("embedded-kafka-readiness", 1, (short) 1)),
+              new CreateTopicsOptions().validateOnly(true).timeoutMs(2000))
+          .all()
+          .get(3, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof TopicExistsException;
     }
   }
 

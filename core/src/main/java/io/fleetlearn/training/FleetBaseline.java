@@ -26,6 +26,15 @@ public final class FleetBaseline {
     return model;
   }
 
+  /**
+   * Whether the model was trained before the window it is offered to, so that none of that window's
+   * rows are in its training data: the stream's {@code @fleet} champions (version 1 on) are trained
+   * on earlier windows; the batch global model (version 0) on every entity's training rows.
+   */
+  public boolean unseenWindow() {
+    return version > 0;
+  }
+
   /** The fleet model's own alert threshold; NaN when it carries none. */
   public double threshold() {
     return threshold;

@@ -169,16 +169,33 @@ public final class XgbTrainer implements java.io.Serializable {
               params.selectionConfidence(),
               sample.priorityArray().length == 0 ? 0 : sample.priorityArray()[0]);
       ModelKind kind = choice.kind();
+      // The threshold is chosen on rows the served model never trained on: the validation rows,
+      // or, for the stream's fleet model as it is (trained on earlier windows only), all of the
+      // window's training rows, five times as many: docs/served-models.md.
+      float[] cutScores = valScores.get(kind);
+      byte[] cutLabels = valLabels;
+      String cutRows = "validation ";
+      if (kind == ModelKind.FLEET && fleet != null && fleet.unseenWindow()) {
+        FeatureMatrix all =
+            FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), trainRows);
+        cutScores = predict(boosters.get(kind), all.data(), all.rows(), all.cols());
+        cutLabels = all.labelBytes();
+        cutRows = "training rows ";
+      }
+      int cutPositives = 0;
+      for (byte y : cutLabels) {
+        cutPositives += y;
+      }
       double threshold =
           ThresholdChoice.choose(
-              valScores.get(kind),
-              valLabels,
-              valLabels.length,
+              cutScores,
+              cutLabels,
+              cutLabels.length,
               params.thresholdObjective(),
               params.targetPrecision(),
               params.missedDefectCost(),
               params.minAlertPrecision());
-      String thresholdSource = "validation " + params.thresholdObjective().label();
+      String thresholdSource = cutRows + params.thresholdObjective().label();
       boolean floored =
           params.thresholdObjective() != ThresholdObjective.FIXED
               && (params.minAlertPrecision() > 0
@@ -189,11 +206,15 @@ public final class XgbTrainer implements java.io.Serializable {
         // model's) alerted at about half that precision in live runs: docs/served-models.md.
         threshold = AlertRule.NO_ALERTS;
         thresholdSource =
-            Math.min(valPositives, valLabels.length - valPositives) < ThresholdChoice.MIN_PER_CLASS
+            Math.min(cutPositives, cutLabels.length - cutPositives) < ThresholdChoice.MIN_PER_CLASS
                 ? "no alerts (fewer than "
                     + ThresholdChoice.MIN_PER_CLASS
-                    + " validation rows of a class to show the precision asked for)"
-                : "no alerts (no threshold shows the precision asked for on validation)";
+                    + " "
+                    + cutRows
+                    + "of a class to show the precision asked for)"
+                : "no alerts (no threshold shows the precision asked for on "
+                    + cutRows.trim()
+                    + ")";
       } else if (Double.isNaN(threshold)) {
         boolean fromFleet =
             kind != ModelKind.OWN && fleet != null && Double.isFinite(fleet.threshold());
@@ -201,14 +222,16 @@ public final class XgbTrainer implements java.io.Serializable {
         String why;
         if (params.thresholdObjective() == ThresholdObjective.FIXED) {
           why = "fixed";
-        } else if (Math.min(valPositives, valLabels.length - valPositives)
+        } else if (Math.min(cutPositives, cutLabels.length - cutPositives)
             < ThresholdChoice.MIN_PER_CLASS) {
           why =
               "fallback (fewer than "
                   + ThresholdChoice.MIN_PER_CLASS
-                  + " validation rows of a class)";
+                  + " "
+                  + cutRows
+                  + "of a class)";
         } else {
-          why = "fallback (no threshold reaches the target precision on validation)";
+          why = "fallback (no threshold reaches the target precision on " + cutRows.trim() + ")";
         }
         thresholdSource = why + (fromFleet ? ": the fleet model's" : ": the configured one");
       }

@@ -89,6 +89,25 @@ class XgbTrainerCandidatesTest {
   }
 
   @Test
+  void theStreamsFleetModelAsItIsChoosesItsThresholdOnAllTheWindowsTrainingRows() {
+    FleetBaseline fleet = fleet(VIBRATION, 2);
+    WindowSample machine = sample(VIBRATION, 500, 3);
+    TrainingResult r = new XgbTrainer(PARAMS).train(machine, fleet);
+    assertEquals(ModelKind.FLEET, r.selection().kind(), r.selection().reason());
+    // Trained on earlier windows, the fleet model never saw this window: every training row is
+    // out of sample for it, so the threshold is chosen on all of them, not on validation alone.
+    assertEquals("training rows f1", r.selection().thresholdSource());
+    assertTrue(r.selection().threshold() < 1, r.selection().toString());
+
+    // The batch global model (version 0) was trained on these rows: validation only.
+    FleetBaseline global = new FleetBaseline(0, fleet.model(), fleet.threshold());
+    TrainingResult g = new XgbTrainer(PARAMS).train(machine, global);
+    assertEquals(ModelKind.FLEET, g.selection().kind(), g.selection().reason());
+    assertTrue(
+        g.selection().thresholdSource().contains("validation"), g.selection().thresholdSource());
+  }
+
+  @Test
   void aFleetModelThatDoesNotFitTheMachineGivesWayToItsOwnModel() {
     FleetBaseline fleet = fleet(VIBRATION, 4);
     TrainingResult r = new XgbTrainer(PARAMS).train(sample(TEMPERATURE, 600, 5), fleet);

@@ -11,10 +11,10 @@ import java.util.Arrays;
  * n), one primitive sort.
  *
  * <p>With fewer than {@link #MIN_PER_CLASS} validation rows of either class no threshold is chosen
- * ({@code NaN}): the caller falls back (to the fleet model's threshold or the configured one). A
- * threshold chosen on fewer defects follows their luck: replayed on the simulator, models whose
- * first window held 3-7 validation defects alerted at a precision 0.1-0.3 below the one their
- * threshold was chosen for.
+ * ({@code NaN}): the caller decides what serves instead ({@link XgbTrainer}: no alerts under a
+ * precision floor, else the fleet model's threshold or the configured one). A threshold chosen on
+ * fewer defects follows their luck: replayed on the simulator, models whose first window held 3-7
+ * validation defects alerted at a precision 0.1-0.3 below the one their threshold was chosen for.
  */
 public final class ThresholdChoice {
   /** Fewest validation rows of each class a threshold is chosen from. */
@@ -137,8 +137,8 @@ public final class ThresholdChoice {
       }
     }
     if (bestEnd < 0) {
-      // No cut reaches the target precision: alerting widely would be the opposite of what
-      // was asked, so the caller's fallback (the fleet model's threshold) serves.
+      // No cut reaches the target or floor precision: alerting widely would be the opposite of
+      // what was asked, so the caller decides what serves instead.
       return Double.NaN;
     }
     return thresholdAt(keys, bestEnd);

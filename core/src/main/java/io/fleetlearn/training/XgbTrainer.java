@@ -121,10 +121,7 @@ public final class XgbTrainer implements java.io.Serializable {
     FeatureMatrix fit = FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), fitRows);
     FeatureMatrix val = FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), valRows);
     byte[] valLabels = val.labelBytes();
-    int valPositives = 0;
-    for (byte y : valLabels) {
-      valPositives += y;
-    }
+    int valPositives = positives(valLabels);
     EnumMap<ModelKind, Booster> boosters = new EnumMap<>(ModelKind.class);
     Booster fleetBooster = null;
     try {
@@ -151,7 +148,8 @@ public final class XgbTrainer implements java.io.Serializable {
         boosters.put(ModelKind.FLEET_TUNED, trainBooster(fit, fleet.model()));
       }
       if (fleetUsable && params.allows(ModelKind.FLEET)) {
-        boosters.put(ModelKind.FLEET, load(fleet.model()));
+        // The fleet model as it is: the booster already loaded for its holdout metrics.
+        boosters.put(ModelKind.FLEET, fleetBooster);
       }
       if (boosters.isEmpty()) {
         return TrainingResult.skipped(
@@ -174,18 +172,17 @@ public final class XgbTrainer implements java.io.Serializable {
       // window's training rows, five times as many: docs/served-models.md.
       float[] cutScores = valScores.get(kind);
       byte[] cutLabels = valLabels;
-      String cutRows = "validation ";
+      String cutRows = "validation";
       if (kind == ModelKind.FLEET && fleet != null && fleet.unseenWindow()) {
         FeatureMatrix all =
             FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), trainRows);
         cutScores = predict(boosters.get(kind), all.data(), all.rows(), all.cols());
         cutLabels = all.labelBytes();
-        cutRows = "training rows ";
+        cutRows = "training rows";
       }
-      int cutPositives = 0;
-      for (byte y : cutLabels) {
-        cutPositives += y;
-      }
+      int cutPositives = positives(cutLabels);
+      boolean tooFewOfAClass =
+          Math.min(cutPositives, cutLabels.length - cutPositives) < ThresholdChoice.MIN_PER_CLASS;
       double threshold =
           ThresholdChoice.choose(
               cutScores,
@@ -195,26 +192,24 @@ public final class XgbTrainer implements java.io.Serializable {
               params.targetPrecision(),
               params.missedDefectCost(),
               params.minAlertPrecision());
-      String thresholdSource = cutRows + params.thresholdObjective().label();
+      String thresholdSource = cutRows + " " + params.thresholdObjective().label();
       boolean floored =
           params.thresholdObjective() != ThresholdObjective.FIXED
               && (params.minAlertPrecision() > 0
                   || params.thresholdObjective() == ThresholdObjective.PRECISION);
       if (Double.isNaN(threshold) && floored) {
-        // These validation rows cannot show a threshold whose precision reaches what was asked:
-        // the model alerts on nothing. A fallback (the configured threshold, even the fleet
-        // model's) alerted at about half that precision in live runs: docs/served-models.md.
+        // These rows cannot show a threshold whose precision reaches what was asked: the model
+        // alerts on nothing. A fallback (the configured threshold, even the fleet model's)
+        // alerted at about half that precision in live runs: docs/served-models.md.
         threshold = AlertRule.NO_ALERTS;
         thresholdSource =
-            Math.min(cutPositives, cutLabels.length - cutPositives) < ThresholdChoice.MIN_PER_CLASS
+            tooFewOfAClass
                 ? "no alerts (fewer than "
                     + ThresholdChoice.MIN_PER_CLASS
                     + " "
                     + cutRows
-                    + "of a class to show the precision asked for)"
-                : "no alerts (no threshold shows the precision asked for on "
-                    + cutRows.trim()
-                    + ")";
+                    + " of a class to show the precision asked for)"
+                : "no alerts (no threshold shows the precision asked for on " + cutRows + ")";
       } else if (Double.isNaN(threshold)) {
         boolean fromFleet =
             kind != ModelKind.OWN && fleet != null && Double.isFinite(fleet.threshold());
@@ -222,16 +217,15 @@ public final class XgbTrainer implements java.io.Serializable {
         String why;
         if (params.thresholdObjective() == ThresholdObjective.FIXED) {
           why = "fixed";
-        } else if (Math.min(cutPositives, cutLabels.length - cutPositives)
-            < ThresholdChoice.MIN_PER_CLASS) {
+        } else if (tooFewOfAClass) {
           why =
               "fallback (fewer than "
                   + ThresholdChoice.MIN_PER_CLASS
                   + " "
                   + cutRows
-                  + "of a class)";
+                  + " of a class)";
         } else {
-          why = "fallback (no threshold reaches the target precision on " + cutRows.trim() + ")";
+          why = "fallback (no threshold reaches the target precision on " + cutRows + ")";
         }
         thresholdSource = why + (fromFleet ? ": the fleet model's" : ": the configured one");
       }
@@ -294,10 +288,19 @@ public final class XgbTrainer implements java.io.Serializable {
       for (Booster b : boosters.values()) {
         b.dispose();
       }
-      if (fleetBooster != null) {
+      if (fleetBooster != null && boosters.get(ModelKind.FLEET) != fleetBooster) {
         fleetBooster.dispose();
       }
     }
+  }
+
+  /** The number of 1s among 0/1 labels. */
+  private static int positives(byte[] labels) {
+    int p = 0;
+    for (byte y : labels) {
+      p += y;
+    }
+    return p;
   }
 
   /** Fewest rows of each class before the fleet model's candidates are considered. */

@@ -16,24 +16,24 @@ import ml.dmlc.xgboost4j.java.Booster;
 
 /**
  * Replays the choice of alert thresholds offline (docs/served-models.md): the simulator's machines
- * (stationary, 25 events a second, 20 s windows, seed 42), a model per machine and window with its
- * threshold chosen on the window's validation rows, and its alerts counted on the machine's next
- * window. Prints the precision and recall those alerts reach, which is what a live run's alerts
- * reach on machines that do not change. Deterministic. Not a test; run it with
+ * (stationary, 25 events a second, windows of 500 events by default, seed 42), a model per machine
+ * and window with its threshold chosen on the window's validation rows, and its alerts counted on
+ * the machine's next window. Prints the precision and recall those alerts reach, which is what a
+ * live run's alerts reach on machines that do not change. Deterministic. Not a test; run it with
  *
  * <pre>
  * mvn -q -pl core test-compile dependency:build-classpath -Dmdep.includeScope=test \
  *     -Dmdep.outputFile=target/test-classpath.txt
  * cd core && java -cp target/classes:target/test-classes:$(cat target/test-classpath.txt) \
- *     io.fleetlearn.training.ThresholdReplay [windows] [objective] [minAlertPrecision] [seed]
+ *     io.fleetlearn.training.ThresholdReplay [windows] [objective] [minAlertPrecision] [seed] \
+ *     [eventsPerWindow]
  * </pre>
  *
- * (defaults 8, f1, 0.7, 42; a few seconds).
+ * (defaults 8, f1, 0.7, 42, 500; a few seconds).
  */
 public final class ThresholdReplay {
   private static final int MACHINES = 6;
   private static final double EVENTS_PER_SECOND = 25;
-  private static final long WINDOW_MILLIS = 20_000;
 
   private ThresholdReplay() {}
 
@@ -42,7 +42,9 @@ public final class ThresholdReplay {
     String objective = args.length > 1 ? args[1] : "f1";
     double floor = args.length > 2 ? Double.parseDouble(args[2]) : 0.7;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
-    List<List<List<SensorEvent>>> data = simulate(windows, seed);
+    int eventsPerWindow = args.length > 4 ? Integer.parseInt(args[4]) : 500;
+    long windowMillis = (long) (1000 * eventsPerWindow / EVENTS_PER_SECOND);
+    List<List<List<SensorEvent>>> data = simulate(windows, seed, windowMillis);
     XgbTrainer trainer =
         new XgbTrainer(
             TrainingParams.builder()
@@ -92,8 +94,9 @@ public final class ThresholdReplay {
     }
     System.out.printf(
         Locale.ROOT,
-        "%s, minAlertPrecision %.2f, seed %d: precision %.3f recall %.3f (tp %d fp %d fn %d);"
-            + " %d of %d models alert on nothing%n",
+        "%d events a window, %s, minAlertPrecision %.2f, seed %d: precision %.3f recall %.3f"
+            + " (tp %d fp %d fn %d); %d of %d models alert on nothing%n",
+        eventsPerWindow,
         objective,
         floor,
         seed,
@@ -107,7 +110,7 @@ public final class ThresholdReplay {
   }
 
   /** Accepted events per window and machine, in time order. */
-  private static List<List<List<SensorEvent>>> simulate(int windows, long seed) {
+  private static List<List<List<SensorEvent>>> simulate(int windows, long seed, long windowMillis) {
     SensorSimulator sim =
         new SensorSimulator(
             SimulatorConfig.builder()
@@ -125,7 +128,7 @@ public final class ThresholdReplay {
       for (int m = 0; m < MACHINES; m++) {
         perMachine.add(new ArrayList<>());
       }
-      for (long t = t0 + w * WINDOW_MILLIS; t < t0 + (w + 1) * WINDOW_MILLIS; t += step) {
+      for (long t = t0 + w * windowMillis; t < t0 + (w + 1) * windowMillis; t += step) {
         SimulatedRecord r = sim.next(t);
         ParseResult p = parser.parse(r.value(), t);
         if (p.isAccepted()) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import io.fleetlearn.testing.PrometheusPackage;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ class PrometheusAlertsIT {
 
   @BeforeEach
   void findPromtool() throws Exception {
-    promtool = ensureInstalled("promtool");
+    promtool = PrometheusPackage.ensureInstalled("promtool", dir);
   }
 
   @Test
@@ -185,72 +185,5 @@ class PrometheusAlertsIT {
         p.waitFor(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /**
-   * The path of {@code command} on PATH. Missing: installs the Debian package {@code prometheus}
-   * (which brings {@code promtool}) when running as root, else fails saying how to install it.
-   */
-  private Path ensureInstalled(String command) throws IOException, InterruptedException {
-    Path found = onPath(command);
-    if (found != null) {
-      return found;
-    }
-    if (!isRoot()) {
-      fail(
-          command
-              + " is not on PATH and this user cannot install it. Install promtool (Debian/Ubuntu:"
-              + " sudo apt-get install -y prometheus), then run again.");
-    }
-    for (String[] c :
-        new String[][] {
-          {"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "prometheus"}
-        }) {
-      ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
-      pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-      Path out = Files.createTempFile(dir, "apt", ".log");
-      Process p = pb.redirectOutput(out.toFile()).start();
-      boolean done = p.waitFor(10, TimeUnit.MINUTES);
-      if (!done) {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
-      if (!done || p.exitValue() != 0) {
-        fail(String.join(" ", c) + " failed:\n" + Files.readString(out));
-      }
-    }
-    found = onPath(command);
-    if (found == null) {
-      fail("apt-get installed prometheus, but " + command + " is still not on PATH");
-    }
-    return found;
-  }
-
-  private static Path onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String d : path.split(File.pathSeparator)) {
-      Path p = Path.of(d, command);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private boolean isRoot() throws IOException, InterruptedException {
-    Path out = Files.createTempFile(dir, "id", ".log");
-    Process p =
-        new ProcessBuilder("id", "-u")
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return Files.readString(out).trim().equals("0");
   }
 }

@@ -19,9 +19,9 @@ import io.fleetlearn.monitor.FleetMonitor;
 import io.fleetlearn.monitor.MonitorConfig;
 import io.fleetlearn.sim.SimulatorConfig;
 import io.fleetlearn.sim.TimeSource;
+import io.fleetlearn.testing.PrometheusPackage;
 import io.fleetlearn.testing.kafka.KafkaTestSupport;
 import io.fleetlearn.tools.SimulatorRunner;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,8 +72,8 @@ class DashboardQueriesIT {
 
   @Test
   void everyDashboardQueryReturnsSeriesFromARealPrometheus() throws Exception {
-    Path prometheus = ensureInstalled("prometheus");
-    Path promtool = ensureInstalled("promtool");
+    Path prometheus = PrometheusPackage.ensureInstalled("prometheus", dir);
+    Path promtool = PrometheusPackage.ensureInstalled("promtool", dir);
     assertEquals(
         0,
         run(
@@ -486,74 +486,5 @@ class DashboardQueriesIT {
         p.waitFor(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /**
-   * The path of {@code command} on PATH. Missing: installs the Debian package {@code prometheus}
-   * (which brings {@code prometheus} and {@code promtool}) when running as root, else fails saying
-   * how to install it.
-   */
-  private Path ensureInstalled(String command) throws IOException, InterruptedException {
-    Path found = onPath(command);
-    if (found != null) {
-      return found;
-    }
-    if (!isRoot()) {
-      fail(
-          command
-              + " is not on PATH and this user cannot install it. Install the Prometheus server and"
-              + " promtool (Debian/Ubuntu: sudo apt-get install -y prometheus), then run again.");
-    }
-    Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-    for (String[] c :
-        new String[][] {
-          {"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "prometheus"}
-        }) {
-      ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
-      pb.environment().putAll(env);
-      Path out = Files.createTempFile(dir, "apt", ".log");
-      Process p = pb.redirectOutput(out.toFile()).start();
-      boolean done = p.waitFor(10, TimeUnit.MINUTES);
-      if (!done) {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
-      if (!done || p.exitValue() != 0) {
-        fail(String.join(" ", c) + " failed:\n" + Files.readString(out));
-      }
-    }
-    found = onPath(command);
-    if (found == null) {
-      fail("apt-get installed prometheus, but " + command + " is still not on PATH");
-    }
-    return found;
-  }
-
-  private static Path onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String d : path.split(File.pathSeparator)) {
-      Path p = Path.of(d, command);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private boolean isRoot() throws IOException, InterruptedException {
-    Path out = Files.createTempFile(dir, "id", ".log");
-    Process p =
-        new ProcessBuilder("id", "-u")
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return Files.readString(out).trim().equals("0");
   }
 }

@@ -49,6 +49,7 @@ public final class PipelineMetrics {
   private final Counter accepted;
   private final Counter trained;
   private final Counter expired;
+  private final Counter recalibrated;
   private final Timer trainingTimer;
   private final DistributionSummary modelBytes;
   private final Timer windowCloseDelay;
@@ -95,6 +96,12 @@ public final class PipelineMetrics {
             .description(
                 "Registry entries (champion, version, reference profile) of machines silent for"
                     + " the state retention, cleared")
+            .register(registry);
+    recalibrated =
+        Counter.builder("fleetlearn.thresholds.recalibrated")
+            .description(
+                "Champions whose alert threshold was chosen again on their scores of later windows"
+                    + " and published as a new version")
             .register(registry);
     trainingTimer =
         Timer.builder("fleetlearn.training.duration")
@@ -339,6 +346,11 @@ public final class PipelineMetrics {
   /** The registry cleared the entry of a machine silent for the state retention. */
   public void registryEntryExpired() {
     expired.increment();
+  }
+
+  /** A champion's threshold was chosen again and published as a new version. */
+  public void thresholdRecalibrated() {
+    recalibrated.increment();
   }
 
   /** One record accepted as a valid sensor event. */

@@ -5,8 +5,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * A promoted fleet model → one copy per trainer shard, so that every shard's state holds it. Other
- * records are dropped.
+ * A promoted (or recalibrated) fleet model → one copy per trainer shard, so that every shard's
+ * state holds it. Other records are dropped.
  */
 final class BroadcastFleetModelToTrainersFn extends DoFn<ModelUpdate, KV<Integer, TrainingInput>> {
   private final int shards;
@@ -17,7 +17,7 @@ final class BroadcastFleetModelToTrainersFn extends DoFn<ModelUpdate, KV<Integer
 
   @ProcessElement
   public void process(@Element ModelUpdate u, OutputReceiver<KV<Integer, TrainingInput>> out) {
-    if (u.status() != ModelUpdate.Status.PROMOTED || u.model() == null) {
+    if (!u.changesServedModel()) {
       return;
     }
     TrainingInput fleet = TrainingInput.fleet(u);

@@ -48,7 +48,21 @@ public final class ChampionSeed {
    * record was ignored (null if it was not).
    */
   public record Result(
-      @Nullable ChampionState champion, long versionFloor, @Nullable String problem) {}
+      @Nullable ChampionState champion,
+      long versionFloor,
+      @Nullable String problem,
+      double thresholdBasis) {
+    public Result(@Nullable ChampionState champion, long versionFloor, @Nullable String problem) {
+      this(champion, versionFloor, problem, UNKNOWN_THRESHOLD_BASIS);
+    }
+  }
+
+  /**
+   * Defects assumed behind an adopted champion's threshold when its record does not say (a REJECTED
+   * or SKIPPED record): its threshold is chosen again once this many defects of later windows have
+   * been scored ({@link io.fleetlearn.training.ThresholdCalibration}).
+   */
+  public static final double UNKNOWN_THRESHOLD_BASIS = 32;
 
   /**
    * Reads {@code record}, the latest of {@code machineId}, for a pipeline with {@code features}.
@@ -109,7 +123,19 @@ public final class ChampionSeed {
             u.modelKind(),
             u.modelThreshold()),
         floor,
-        null);
+        null,
+        thresholdBasis(u));
+  }
+
+  /** Defects the record's champion threshold was chosen on, where the record says. */
+  private static double thresholdBasis(ModelUpdate u) {
+    if (u.recalibration() != null) {
+      return u.recalibration().positives();
+    }
+    if (u.status() == ModelUpdate.Status.PROMOTED && u.selection() != null) {
+      return u.selection().validationPositives();
+    }
+    return UNKNOWN_THRESHOLD_BASIS;
   }
 
   /** Whether {@code seed} replaces {@code current}: only if there is none or it is newer. */

@@ -9,7 +9,7 @@ import java.util.Objects;
  * A machine's registry entry, kept in keyed state: the champion's version and model (UBJ bytes),
  * which candidate it is ({@link ModelKind}) and its own alert threshold, the window it was trained
  * on, and its holdout metrics at training time (the baseline its decay is measured against).
- * Immutable: the registry replaces it on promotion.
+ * Immutable: the registry replaces it on promotion and on recalibration.
  */
 public final class ChampionState {
   private final long version;
@@ -66,6 +66,20 @@ public final class ChampionState {
     this.reference = Objects.requireNonNull(reference);
     this.kind = Objects.requireNonNull(kind);
     this.threshold = threshold;
+  }
+
+  /** The same model under a new version with another alert threshold (a recalibration). */
+  public ChampionState withThreshold(long newVersion, double newThreshold) {
+    return new ChampionState(
+        newVersion,
+        model,
+        modelSha256,
+        windowStart,
+        windowEnd,
+        trainingMetrics,
+        reference,
+        kind,
+        newThreshold);
   }
 
   public ModelKind kind() {

@@ -7,14 +7,19 @@ import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
+import io.fleetlearn.training.AlertRule;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
+import io.fleetlearn.training.ThresholdCalibration;
+import io.fleetlearn.training.ThresholdCalibrationCoder;
+import io.fleetlearn.training.ThresholdObjective;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -47,6 +52,13 @@ import org.slf4j.LoggerFactory;
  *       challenger's holdout, and assigns versions (+1 per promotion, never reused, no gaps);
  *   <li>emits one {@link ModelUpdate} carrying the decision and the current champion.
  * </ol>
+ *
+ * <p>While a champion stays, its scores of each later window's labelled rows (first panes only,
+ * which it never trained on) accumulate in a {@link ThresholdCalibration}, started at promotion
+ * with its holdout. When the defects among them have doubled since its threshold was chosen, or its
+ * threshold clearly misses the precision floor on them, the threshold is chosen again there; if it
+ * changes, the same model is published as the next version with the new threshold, and the record
+ * says so ({@link ModelUpdate#recalibration()}). Scorers take it as they take a promotion.
  *
  * <p>Before it decides a window, the registry consults the model-updates topic through {@link
  * RegistrySeeds} (unless seeding is off): a machine without an entry in state, or one whose entry
@@ -92,6 +104,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   private final Counter seedsIgnored = Metrics.counter("fleetlearn", "seeds_ignored");
   private final Counter decisionsRepublished =
       Metrics.counter("fleetlearn", "decisions_republished");
+  private final Counter recalibrated = Metrics.counter("fleetlearn", "thresholds_recalibrated");
+
+  /** The champion's scores of rows it never trained on; absent while it has none. */
+  @StateId("calibration")
+  private final StateSpec<ValueState<ThresholdCalibration>> calibrationSpec =
+      StateSpecs.value(ThresholdCalibrationCoder.of());
 
   @StateId("champion")
   private final StateSpec<ValueState<ChampionState>> championSpec =
@@ -182,6 +200,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       @Element KV<String, WindowOutcome> element,
       @StateId("champion") ValueState<ChampionState> championState,
       @StateId("versionFloor") ValueState<Long> versionFloor,
+      @StateId("calibration") ValueState<ThresholdCalibration> calibrationState,
       @TimerId("expiry") Timer expiry,
       MultiOutputReceiver out)
       throws XGBoostError {
@@ -191,6 +210,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     long floor = storedFloor == null ? 0 : storedFloor;
     SeedRecord decidedBefore = lookup == null ? null : decided(o);
     ModelUpdate earlier = decidedBefore == null ? null : earlierDecision(o, decidedBefore);
+    double adoptedBasis = ChampionSeed.UNKNOWN_THRESHOLD_BASIS;
     if (lookup != null && earlier == null) {
       long known = Math.max(champion == null ? 0 : champion.version(), floor);
       // Without an entry, look at the topic (it may have gained the machine since the last look);
@@ -218,6 +238,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                 champion == null ? "" : ", replacing v" + champion.version() + " in state");
             champion = adopted;
             championState.write(adopted);
+            adoptedBasis = seed.thresholdBasis();
           }
           long current = champion == null ? 0 : champion.version();
           if (seed.versionFloor() > Math.max(current, floor)) {
@@ -235,6 +256,18 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       } catch (XGBoostError e) {
         // A champion that cannot score is as good as none: the next challenger replaces it.
         championProblem = e.getMessage();
+      }
+    }
+    ThresholdCalibration calibration = null;
+    if (params.recalibrateThresholds() && champion != null) {
+      calibration = calibrationState.read();
+      if (calibration == null || !calibration.isOf(champion.modelSha256())) {
+        // A champion adopted from the topic, or kept in state from before calibrations existed.
+        calibration = ThresholdCalibration.start(champion.modelSha256(), adoptedBasis);
+      }
+      if (championScores != null && o.paneIndex() == 0 && o.windowStart() >= champion.windowEnd()) {
+        // A later window's first pane: rows the champion never trained on, each counted once.
+        calibration = calibration.add(championScores, o.sample().labelArray(), o.sample().size());
       }
     }
     DriftReport report =
@@ -257,11 +290,17 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     metrics.driftReport(report.status());
     out.get(driftTag).output(report);
 
-    ChampionState next;
+    Decided d;
     if (earlier != null) {
-      next = republish(o, earlier, decidedBefore, champion, out);
+      d = republish(o, earlier, decidedBefore, champion, calibration, out);
     } else {
-      next = decide(o, champion, floor, championScores, championProblem, out);
+      d = decide(o, champion, floor, championScores, championProblem, calibration, out);
+    }
+    ChampionState next = d.champion();
+    if (d.calibration() == null) {
+      calibrationState.clear();
+    } else if (!d.calibration().equals(calibrationState.read())) {
+      calibrationState.write(d.calibration());
     }
     if (next != champion) {
       championState.write(next);
@@ -272,34 +311,38 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     expiry.set(new Instant(o.windowEnd()).plus(retention));
   }
 
-  private ChampionState decide(
+  /** The champion after a window pane, and its calibration (null without recalibration). */
+  private record Decided(
+      @Nullable ChampionState champion, @Nullable ThresholdCalibration calibration) {}
+
+  private Decided decide(
       WindowOutcome o,
       @Nullable ChampionState champion,
       long versionFloor,
       float @Nullable [] championScores,
       @Nullable String championProblem,
+      @Nullable ThresholdCalibration calibration,
       MultiOutputReceiver out)
       throws XGBoostError {
     TrainingResult r = o.result();
     ModelUpdate.Builder u = base(o);
     ChampionState next = champion;
+    ThresholdCalibration nextCalibration = calibration;
+    String reason;
     if (!r.isTrained()) {
       skipped.inc();
-      u.status(ModelUpdate.Status.SKIPPED)
-          .reason(
-              champion == null && fleetFallback ? r.reason() + "; " + FLEET_SERVES : r.reason());
+      u.status(ModelUpdate.Status.SKIPPED);
+      reason = champion == null && fleetFallback ? r.reason() + "; " + FLEET_SERVES : r.reason();
     } else if (champion != null && o.windowEnd() < champion.windowEnd()) {
       rejected.inc();
-      u.status(ModelUpdate.Status.REJECTED)
-          .reason(
-              "stale window: challenger trained on a window ending "
-                  + new Instant(o.windowEnd())
-                  + ", champion v"
-                  + champion.version()
-                  + " on one ending "
-                  + new Instant(champion.windowEnd()))
-          .metrics(r.metrics())
-          .selection(r.selection());
+      u.status(ModelUpdate.Status.REJECTED).metrics(r.metrics()).selection(r.selection());
+      reason =
+          "stale window: challenger trained on a window ending "
+              + new Instant(o.windowEnd())
+              + ", champion v"
+              + champion.version()
+              + " on one ending "
+              + new Instant(champion.windowEnd());
     } else {
       ClassificationMetrics onHoldout =
           championScores == null ? null : holdoutMetrics(o, championScores, thresholdOf(champion));
@@ -310,6 +353,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       // Without a champion, or with one that could not score the holdout, the policy decides as
       // for a first model: promoted unless the challenger is below the promotion floor.
       if (d.promoted()) {
+        float[] newScores = newModelScores(r, o.sample());
         next =
             new ChampionState(
                 Math.max(champion == null ? 0 : champion.version(), versionFloor) + 1,
@@ -318,22 +362,52 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
                 o.windowStart(),
                 o.windowEnd(),
                 r.metrics(),
-                ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()),
+                ReferenceProfile.of(o.sample(), newScores, r.holdoutIndex()),
                 r.selection().kind(),
                 r.selection().threshold());
+        nextCalibration = startCalibration(next, r, o.sample(), newScores);
         promoted.inc();
-        u.status(ModelUpdate.Status.PROMOTED)
-            .reason(
-                championProblem != null
-                    ? "champion could not score: " + championProblem
-                    : d.reason());
+        u.status(ModelUpdate.Status.PROMOTED);
+        reason =
+            championProblem != null ? "champion could not score: " + championProblem : d.reason();
       } else {
         rejected.inc();
-        u.status(ModelUpdate.Status.REJECTED)
-            .reason(
-                champion == null && fleetFallback ? d.reason() + "; " + FLEET_SERVES : d.reason());
+        u.status(ModelUpdate.Status.REJECTED);
+        reason = champion == null && fleetFallback ? d.reason() + "; " + FLEET_SERVES : d.reason();
       }
     }
+    if (next != null && next == champion && nextCalibration != null) {
+      double served = thresholdOf(champion);
+      if (nextCalibration.due(served, params.minAlertPrecision())) {
+        double t = rechoose(nextCalibration);
+        nextCalibration = nextCalibration.rebased();
+        if (!Double.isNaN(t) && t != champion.threshold()) {
+          next = champion.withThreshold(Math.max(champion.version(), versionFloor) + 1, t);
+          recalibrated.inc();
+          metrics.thresholdRecalibrated();
+          u.recalibration(
+              new ModelUpdate.Recalibration(
+                  champion.version(),
+                  served,
+                  nextCalibration.rows(),
+                  nextCalibration.positives(),
+                  nextCalibration.windows()));
+          reason +=
+              String.format(
+                  Locale.ROOT,
+                  "; threshold of v%d chosen again on its scores of %d later window(s): %.0f rows,"
+                      + " %.0f defects: %.4f -> %.4f, published as v%d",
+                  champion.version(),
+                  nextCalibration.windows(),
+                  nextCalibration.rows(),
+                  nextCalibration.positives(),
+                  served,
+                  t,
+                  next.version());
+        }
+      }
+    }
+    u.reason(reason);
     if (next != null) {
       u.version(next.version())
           .model(next.model(), next.modelSha256(), next.windowStart(), next.windowEnd())
@@ -347,7 +421,47 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     ModelUpdate update = u.build();
     metrics.modelDecision(update.status());
     out.get(updatesTag).output(update);
-    return next;
+    return new Decided(next, nextCalibration);
+  }
+
+  /**
+   * The threshold the calibration's rows give under the configured objective and floor: no alerts
+   * when the floor is on and no cut reaches it; NaN (keep the current one) otherwise.
+   */
+  private double rechoose(ThresholdCalibration c) {
+    double t =
+        c.choose(
+            params.thresholdObjective(),
+            params.targetPrecision(),
+            params.missedDefectCost(),
+            params.minAlertPrecision());
+    if (Double.isNaN(t)
+        && params.minAlertPrecision() > 0
+        && params.thresholdObjective() != ThresholdObjective.FIXED) {
+      return AlertRule.NO_ALERTS;
+    }
+    return t;
+  }
+
+  /**
+   * A new champion's calibration: its scores of its own holdout (never trained on, and not used to
+   * choose its threshold), with its validation defects as the basis of its threshold.
+   */
+  private @Nullable ThresholdCalibration startCalibration(
+      ChampionState next, TrainingResult r, WindowSample sample, float[] scores) {
+    if (!params.recalibrateThresholds()) {
+      return null;
+    }
+    int[] rows = r.holdoutIndex();
+    float[] s = new float[rows.length];
+    byte[] l = new byte[rows.length];
+    byte[] labels = sample.labelArray();
+    for (int i = 0; i < rows.length; i++) {
+      s[i] = scores[rows[i]];
+      l[i] = labels[rows[i]];
+    }
+    return ThresholdCalibration.start(next.modelSha256(), r.selection().validationPositives())
+        .add(s, l, rows.length);
   }
 
   /**
@@ -356,11 +470,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
    * replay has just trained again, with its reference profile, if the record promoted exactly that
    * model; else the record's champion without a reference profile, as a seed.
    */
-  private @Nullable ChampionState republish(
+  private Decided republish(
       WindowOutcome o,
       ModelUpdate earlier,
       SeedRecord record,
       @Nullable ChampionState champion,
+      @Nullable ThresholdCalibration calibration,
       MultiOutputReceiver out)
       throws XGBoostError {
     decisionsRepublished.inc();
@@ -377,7 +492,15 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     if (earlier.model() == null
         || earlier.version() < 1
         || (champion != null && earlier.version() <= champion.version())) {
-      return champion;
+      return new Decided(champion, calibration);
+    }
+    if (earlier.recalibration() != null
+        && champion != null
+        && champion.modelSha256().equals(earlier.modelSha256())) {
+      // The champion's threshold chosen again: the same model, as the first time.
+      return new Decided(
+          champion.withThreshold(earlier.version(), earlier.modelThreshold()),
+          calibration == null ? null : calibration.rebased());
     }
     TrainingResult r = o.result();
     if (earlier.status() == ModelUpdate.Status.PROMOTED
@@ -385,19 +508,29 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
         && earlier.modelWindowEnd() == o.windowEnd()
         && r.isTrained()
         && ModelUpdate.sha256(r.model()).equals(earlier.modelSha256())) {
-      return new ChampionState(
-          earlier.version(),
-          r.model(),
-          earlier.modelSha256(),
-          o.windowStart(),
-          o.windowEnd(),
-          r.metrics(),
-          ReferenceProfile.of(o.sample(), newModelScores(r, o.sample()), r.holdoutIndex()),
-          r.selection().kind(),
-          r.selection().threshold());
+      float[] newScores = newModelScores(r, o.sample());
+      ChampionState promotedAgain =
+          new ChampionState(
+              earlier.version(),
+              r.model(),
+              earlier.modelSha256(),
+              o.windowStart(),
+              o.windowEnd(),
+              r.metrics(),
+              ReferenceProfile.of(o.sample(), newScores, r.holdoutIndex()),
+              r.selection().kind(),
+              r.selection().threshold());
+      return new Decided(promotedAgain, startCalibration(promotedAgain, r, o.sample(), newScores));
     }
-    ChampionState seed = ChampionSeed.from(o.machineId(), record, schema.names()).champion();
-    return seed != null && ChampionSeed.adopts(champion, seed) ? seed : champion;
+    ChampionSeed.Result seed = ChampionSeed.from(o.machineId(), record, schema.names());
+    if (seed.champion() != null && ChampionSeed.adopts(champion, seed.champion())) {
+      return new Decided(
+          seed.champion(),
+          params.recalibrateThresholds()
+              ? ThresholdCalibration.start(seed.champion().modelSha256(), seed.thresholdBasis())
+              : null);
+    }
+    return new Decided(champion, calibration);
   }
 
   /** The topic's record of this window pane, if the lookup recognises one. */
@@ -441,13 +574,15 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   @OnTimer("expiry")
   public void onExpiry(
       @StateId("champion") ValueState<ChampionState> championState,
-      @StateId("versionFloor") ValueState<Long> versionFloor) {
+      @StateId("versionFloor") ValueState<Long> versionFloor,
+      @StateId("calibration") ValueState<ThresholdCalibration> calibrationState) {
     if (championState.read() != null) {
       expired.inc();
       metrics.registryEntryExpired();
     }
     championState.clear();
     versionFloor.clear();
+    calibrationState.clear();
   }
 
   private long highestVersion(String machineId) {

@@ -71,6 +71,14 @@ public final class ModelUpdate {
   private final TrainingResult.@Nullable Selection selection;
   private final ModelKind modelKind;
   private final double modelThreshold;
+  private final @Nullable Recalibration recalibration;
+
+  /**
+   * The champion's alert threshold chosen again on its scores of later windows (a new version of
+   * the same model): the version and threshold it replaces, and the rows it was chosen on.
+   */
+  public record Recalibration(
+      long previousVersion, double previousThreshold, double rows, double positives, int windows) {}
 
   private ModelUpdate(Builder b) {
     this.machineId = Objects.requireNonNull(b.machineId);
@@ -100,6 +108,7 @@ public final class ModelUpdate {
     this.selection = b.selection;
     this.modelKind = b.modelKind == null ? ModelKind.OWN : b.modelKind;
     this.modelThreshold = b.model == null ? Double.NaN : b.modelThreshold;
+    this.recalibration = b.model == null ? null : b.recalibration;
     if (!Double.isNaN(modelThreshold) && !(modelThreshold >= 0 && modelThreshold <= 1)) {
       throw new IllegalArgumentException("model threshold must be in [0, 1]: " + modelThreshold);
     }
@@ -233,6 +242,22 @@ public final class ModelUpdate {
     return modelThreshold;
   }
 
+  /**
+   * Set when this record's champion is the previous one with its alert threshold chosen again on
+   * its scores of later windows, published as a new version of the same model; null otherwise.
+   */
+  public @Nullable Recalibration recalibration() {
+    return recalibration;
+  }
+
+  /**
+   * Whether this record changes what scores the machine: a promotion, or the champion's threshold
+   * chosen again. Scorers take these records; the others carry the champion they already have.
+   */
+  public boolean changesServedModel() {
+    return model != null && (status == Status.PROMOTED || recalibration != null);
+  }
+
   /** The champion's threshold, or {@code fallback} when it carries none. */
   public double modelThresholdOr(double fallback) {
     return Double.isNaN(modelThreshold) ? fallback : modelThreshold;
@@ -311,6 +336,15 @@ public final class ModelUpdate {
         g.writeStringField("end", Instant.ofEpochMilli(modelWindowEnd).toString());
         g.writeEndObject();
         MetricsJson.write(g, "metrics", modelMetrics);
+        if (recalibration != null) {
+          g.writeObjectFieldStart("recalibrated");
+          g.writeNumberField("previousVersion", recalibration.previousVersion());
+          g.writeNumberField("previousThreshold", recalibration.previousThreshold());
+          g.writeNumberField("rows", recalibration.rows());
+          g.writeNumberField("positives", recalibration.positives());
+          g.writeNumberField("windows", recalibration.windows());
+          g.writeEndObject();
+        }
         // Jackson's default variant is RFC 4648 base64 with padding and no line feeds, the same as
         // Base64.getEncoder(), written straight into the output buffer.
         g.writeFieldName("base64");
@@ -404,6 +438,16 @@ public final class ModelUpdate {
       if (m.path("threshold").isNumber()) {
         b.modelThreshold(m.get("threshold").asDouble());
       }
+      JsonNode r = m.get("recalibrated");
+      if (r != null && r.isObject()) {
+        b.recalibration(
+            new Recalibration(
+                req(r, "previousVersion").asLong(),
+                req(r, "previousThreshold").asDouble(),
+                r.path("rows").asDouble(),
+                r.path("positives").asDouble(),
+                r.path("windows").asInt()));
+      }
     }
     return b.build();
   }
@@ -472,6 +516,13 @@ public final class ModelUpdate {
     private TrainingResult.Selection selection;
     private ModelKind modelKind;
     private double modelThreshold = Double.NaN;
+    private Recalibration recalibration;
+
+    /** The champion's threshold chosen again (a new version of the same model); with a model. */
+    public Builder recalibration(@Nullable Recalibration v) {
+      recalibration = v;
+      return this;
+    }
 
     /** How the window's challenger was chosen (with the fleet model's holdout metrics). */
     public Builder selection(TrainingResult.@Nullable Selection v) {

@@ -87,6 +87,15 @@ public final class ModelUpdateCoder extends AtomicCoder<ModelUpdate> {
       writeMetrics(d, u.modelMetrics());
       d.writeByte(u.modelKind().ordinal());
       d.writeDouble(u.modelThreshold());
+      ModelUpdate.Recalibration r = u.recalibration();
+      d.writeBoolean(r != null);
+      if (r != null) {
+        d.writeLong(r.previousVersion());
+        d.writeDouble(r.previousThreshold());
+        d.writeDouble(r.rows());
+        d.writeDouble(r.positives());
+        d.writeInt(r.windows());
+      }
     }
     d.writeBoolean(u.selection() != null);
     if (u.selection() != null) {
@@ -142,6 +151,11 @@ public final class ModelUpdateCoder extends AtomicCoder<ModelUpdate> {
       b.modelMetrics(readMetrics(d));
       b.modelKind(SelectionCoding.kindOf(d.readUnsignedByte()));
       b.modelThreshold(d.readDouble());
+      if (d.readBoolean()) {
+        b.recalibration(
+            new ModelUpdate.Recalibration(
+                d.readLong(), d.readDouble(), d.readDouble(), d.readDouble(), d.readInt()));
+      }
     }
     if (d.readBoolean()) {
       b.selection(SelectionCoding.read(d));

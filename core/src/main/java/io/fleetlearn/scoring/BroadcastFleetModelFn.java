@@ -5,8 +5,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * A promoted fleet model → one copy per fleet-scoring shard, so that every shard's state holds it.
- * Other records are dropped.
+ * A promoted (or recalibrated) fleet model → one copy per fleet-scoring shard, so that every
+ * shard's state holds it. Other records are dropped.
  */
 public final class BroadcastFleetModelFn extends DoFn<ModelUpdate, KV<Integer, ScoringInput>> {
   private final int shards;
@@ -17,7 +17,7 @@ public final class BroadcastFleetModelFn extends DoFn<ModelUpdate, KV<Integer, S
 
   @ProcessElement
   public void process(@Element ModelUpdate u, OutputReceiver<KV<Integer, ScoringInput>> out) {
-    if (u.status() != ModelUpdate.Status.PROMOTED || u.model() == null) {
+    if (!u.changesServedModel()) {
       return;
     }
     ScoringInput model = ScoringInput.model(u);

@@ -5,13 +5,14 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Model updates → the models scoring may use: only PROMOTED records with a model, keyed by machine
- * id. REJECTED and SKIPPED records never change what scores a machine.
+ * Model updates → the models scoring may use, keyed by machine id: PROMOTED records, and records
+ * whose champion's threshold was chosen again (a new version of the same model, {@link
+ * ModelUpdate#recalibration()}). A rejected challenger never changes what scores a machine.
  */
 public final class PromotedModelsFn extends DoFn<ModelUpdate, KV<String, ScoringInput>> {
   @ProcessElement
   public void process(@Element ModelUpdate u, OutputReceiver<KV<String, ScoringInput>> out) {
-    if (u.status() == ModelUpdate.Status.PROMOTED && u.model() != null) {
+    if (u.changesServedModel()) {
       out.output(KV.of(u.machineId(), ScoringInput.model(u)));
     }
   }

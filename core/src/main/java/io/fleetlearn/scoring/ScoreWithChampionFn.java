@@ -30,7 +30,8 @@ import org.joda.time.Instant;
  * <ul>
  *   <li>A model with a higher version than the stored one replaces it (state: version, sha256, UBJ
  *       bytes, threshold); a lower or equal version (a replay, a duplicate) is ignored. Only
- *       PROMOTED updates reach this DoFn, so a rejected challenger is never used.
+ *       PROMOTED updates and recalibrated thresholds (a new version of the same model) reach this
+ *       DoFn, so a rejected challenger is never used.
  *   <li>An event is scored by the stored champion, at the champion's own alert threshold (the
  *       configured one for a model that carries none). The parsed model lives in a per-instance
  *       cache keyed by machine and version, so it is parsed once per version, not per event, and

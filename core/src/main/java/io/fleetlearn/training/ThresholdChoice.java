@@ -112,25 +112,8 @@ public final class ThresholdChoice {
         i--;
       }
       int end = i + 1;
-      long fn = positives - tp;
-      if (minPrecision > 0 && wilsonLower(tp, tp + fp) < minPrecision) {
-        continue; // below the floor: never served, whatever the objective says
-      }
-      double f1 = (2.0 * tp) / (2.0 * tp + fp + fn);
       double value =
-          switch (objective) {
-            case F1 -> f1;
-            case PRECISION -> {
-              // Recall among cuts whose precision reaches the target even at the lower end of
-              // its confidence interval (a few validation defects make the plain ratio too
-              // hopeful); the others never qualify.
-              yield wilsonLower(tp, tp + fp) >= Math.max(targetPrecision, minPrecision)
-                  ? (double) tp / positives
-                  : Double.NEGATIVE_INFINITY;
-            }
-            case COST -> -(missedDefectCost * fn + fp);
-            default -> throw new IllegalStateException(objective.name());
-          };
+          cutValue(objective, tp, fp, positives, targetPrecision, missedDefectCost, minPrecision);
       if (value > bestValue) {
         bestValue = value;
         bestEnd = end;
@@ -144,12 +127,44 @@ public final class ThresholdChoice {
     return thresholdAt(keys, bestEnd);
   }
 
+  /**
+   * How good the cut is that alerts on {@code tp} defects and {@code fp} non-defects of {@code
+   * positives} defects, under the objective (higher is better); negative infinity for a cut below
+   * the floor or, for {@link ThresholdObjective#PRECISION}, below the target. Counts may be
+   * fractional (accumulated and halved, {@link ThresholdCalibration}).
+   */
+  static double cutValue(
+      ThresholdObjective objective,
+      double tp,
+      double fp,
+      double positives,
+      double targetPrecision,
+      double missedDefectCost,
+      double minPrecision) {
+    if (minPrecision > 0 && wilsonLower(tp, tp + fp) < minPrecision) {
+      return Double.NEGATIVE_INFINITY; // below the floor: never served, whatever the objective
+    }
+    double fn = positives - tp;
+    return switch (objective) {
+      case F1 -> (2.0 * tp) / (2.0 * tp + fp + fn);
+      case PRECISION ->
+          // Recall among cuts whose precision reaches the target even at the lower end of its
+          // confidence interval (a few validation defects make the plain ratio too hopeful); the
+          // others never qualify.
+          wilsonLower(tp, tp + fp) >= Math.max(targetPrecision, minPrecision)
+              ? tp / positives
+              : Double.NEGATIVE_INFINITY;
+      case COST -> -(missedDefectCost * fn + fp);
+      default -> throw new IllegalStateException(objective.name());
+    };
+  }
+
   /** z of a one-sided 80% confidence bound. */
   private static final double Z = 0.8416;
 
   /** Lower Wilson score bound of a proportion of {@code k} in {@code n}. */
-  static double wilsonLower(long k, long n) {
-    if (n == 0) {
+  static double wilsonLower(double k, double n) {
+    if (n <= 0) {
       return 0;
     }
     double p = (double) k / n;
@@ -157,6 +172,18 @@ public final class ThresholdChoice {
     double centre = p + z2 / (2 * n);
     double spread = Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
     return Math.max(0, (centre - spread) / (1 + z2 / n));
+  }
+
+  /** Upper Wilson score bound of a proportion of {@code k} in {@code n} (80%, one-sided). */
+  static double wilsonUpper(double k, double n) {
+    if (n <= 0) {
+      return 1;
+    }
+    double p = k / n;
+    double z2 = Z * Z;
+    double centre = p + z2 / (2 * n);
+    double spread = Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+    return Math.min(1, (centre + spread) / (1 + z2 / n));
   }
 
   /** The midpoint between the score of keys[end] and the next lower distinct score. */

@@ -45,6 +45,7 @@ public final class TrainingParams implements Serializable {
   private final double targetPrecision;
   private final double minAlertPrecision;
   private final double missedDefectCost;
+  private final boolean recalibrateThresholds;
 
   private TrainingParams(Builder b) {
     if (b.rounds < 1 || b.maxDepth < 1 || b.eta <= 0 || b.minPerClass < 2) {
@@ -106,6 +107,7 @@ public final class TrainingParams implements Serializable {
     }
     this.minAlertPrecision = b.minAlertPrecision;
     this.missedDefectCost = b.missedDefectCost;
+    this.recalibrateThresholds = b.recalibrateThresholds;
   }
 
   public static Builder builder() {
@@ -251,6 +253,14 @@ public final class TrainingParams implements Serializable {
     return missedDefectCost;
   }
 
+  /**
+   * Whether the stream's registry chooses a champion's threshold again on its scores of later
+   * windows ({@link ThresholdCalibration}); the batch trainer has no later windows.
+   */
+  public boolean recalibrateThresholds() {
+    return recalibrateThresholds;
+  }
+
   /** A builder holding these parameters, to change some of them. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -275,6 +285,7 @@ public final class TrainingParams implements Serializable {
     b.targetPrecision = targetPrecision;
     b.minAlertPrecision = minAlertPrecision;
     b.missedDefectCost = missedDefectCost;
+    b.recalibrateThresholds = recalibrateThresholds;
     return b;
   }
 
@@ -301,6 +312,12 @@ public final class TrainingParams implements Serializable {
     private double targetPrecision = 0.8;
     private double minAlertPrecision = 0.7;
     private double missedDefectCost = 5;
+    private boolean recalibrateThresholds = true;
+
+    public Builder recalibrateThresholds(boolean v) {
+      recalibrateThresholds = v;
+      return this;
+    }
 
     public Builder candidates(Set<ModelKind> v) {
       candidates = v.isEmpty() ? EnumSet.noneOf(ModelKind.class) : EnumSet.copyOf(v);

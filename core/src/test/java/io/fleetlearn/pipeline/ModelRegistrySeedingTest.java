@@ -209,7 +209,13 @@ public class ModelRegistrySeedingTest {
               TimestampedValue.of(KV.of(o.machineId(), o), new Instant(o.windowEnd() - 1)));
     }
     RetrainingConfig config =
-        RetrainingConfig.builder().promotion(PromotionPolicy.defaults()).seeds(seeds).build();
+        RetrainingConfig.builder()
+            .promotion(PromotionPolicy.defaults())
+            // These tests pin seeding and replays by version; a recalibrated threshold adds
+            // versions of its own (ModelRegistryTest).
+            .training(PARAMS.toBuilder().recalibrateThresholds(false).build())
+            .seeds(seeds)
+            .build();
     return p.apply(b.advanceWatermarkToInfinity()).apply(new ModelRegistry(config));
   }
 

@@ -13,6 +13,7 @@ import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.FeatureMatrix;
+import io.fleetlearn.training.ThresholdCalibration;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
@@ -103,13 +104,18 @@ public class ModelRegistryTest {
   }
 
   private PCollectionTuple run(PromotionPolicy policy, WindowOutcome... outcomes) {
+    return run(policy, PARAMS, outcomes);
+  }
+
+  private PCollectionTuple run(
+      PromotionPolicy policy, TrainingParams params, WindowOutcome... outcomes) {
     TestStream.Builder<KV<String, WindowOutcome>> b =
         TestStream.create(KvCoder.of(StringUtf8Coder.of(), WindowOutcomeCoder.of()));
     for (WindowOutcome o : outcomes) {
       // One element per step, so the registry sees them in exactly this order.
       b = b.addElements(TimestampedValue.of(KV.of("m", o), new Instant(o.windowEnd() - 1)));
     }
-    RetrainingConfig config = RetrainingConfig.builder().promotion(policy).build();
+    RetrainingConfig config = RetrainingConfig.builder().promotion(policy).training(params).build();
     return p.apply(b.advanceWatermarkToInfinity()).apply(new ModelRegistry(config));
   }
 
@@ -131,7 +137,8 @@ public class ModelRegistryTest {
               assertEquals(1, u.get(0).version());
               assertTrue(u.get(0).reason().startsWith("first model"));
               assertEquals(ModelUpdate.Status.REJECTED, u.get(1).status());
-              assertEquals(1, u.get(1).version());
+              // the champion stays; a new version only if its threshold was chosen again
+              assertEquals(u.get(1).recalibration() == null ? 1 : 2, u.get(1).version());
               // the rejected record still carries the champion, so the compacted topic stays whole
               assertEquals(u.get(0).modelSha256(), u.get(1).modelSha256());
               assertTrue(u.get(1).metrics().auc() + 0.01 < u.get(1).championMetrics().auc());
@@ -202,10 +209,9 @@ public class ModelRegistryTest {
               assertEquals(newest, stale.version());
               // it carries the champion as it stood after window 2, untouched
               assertEquals(u.get(2).modelSha256(), stale.modelSha256());
-              // versions: +1 per promotion, no gaps, never reused
-              long promoted =
-                  u.stream().filter(x -> x.status() == ModelUpdate.Status.PROMOTED).count();
-              assertEquals(promoted, newest);
+              // versions: +1 per promotion or recalibration, no gaps, never reused
+              long served = u.stream().filter(ModelUpdate::changesServedModel).count();
+              assertEquals(served, newest);
               return null;
             });
     p.run().waitUntilFinish();
@@ -234,6 +240,103 @@ public class ModelRegistryTest {
               assertTrue(d.psi("temperature") < 0.1);
               assertNotNull(d.championOnWindow());
               assertFalse(Double.isNaN(d.predictionPsi()));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  private static float[] score(byte[] model, WindowSample s) throws Exception {
+    Booster b = XgbTrainer.load(model);
+    try {
+      return XgbTrainer.predict(b, s.featureArray(), s.size(), s.dim());
+    } finally {
+      b.dispose();
+    }
+  }
+
+  @Test
+  public void aRetainedChampionsThresholdIsChosenAgainOnLaterWindowsAsANewVersion()
+      throws Exception {
+    WindowSample s0 = sample(1, 0, 0);
+    WindowSample s1 = sample(2, 0, 0);
+    WindowSample s2 = sample(5, 0, 0);
+    WindowOutcome first = trained(0, s0);
+    TrainingResult r0 = first.result();
+    // What the registry should compute: the champion's holdout, then all of window 1's rows.
+    float[] own = score(r0.model(), s0);
+    int[] h = r0.holdoutIndex();
+    float[] hs = new float[h.length];
+    byte[] hl = new byte[h.length];
+    for (int i = 0; i < h.length; i++) {
+      hs[i] = own[h[i]];
+      hl[i] = s0.labelArray()[h[i]];
+    }
+    ThresholdCalibration expected =
+        ThresholdCalibration.start(
+                ModelUpdate.sha256(r0.model()), r0.selection().validationPositives())
+            .add(hs, hl, h.length)
+            .add(score(r0.model(), s1), s1.labelArray(), s1.size());
+    assertTrue(expected.due(r0.selection().threshold(), PARAMS.minAlertPrecision()));
+    double threshold =
+        expected.choose(
+            PARAMS.thresholdObjective(),
+            PARAMS.targetPrecision(),
+            PARAMS.missedDefectCost(),
+            PARAMS.minAlertPrecision());
+    assertTrue("" + threshold, threshold > 0 && threshold < 1);
+    assertTrue(threshold != r0.selection().threshold());
+    double expectedPositives = expected.positives();
+
+    PCollectionTuple out = run(PromotionPolicy.defaults(), first, weak(1, s1), weak(2, s2));
+    PAssert.that(out.get(ModelRegistry.MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              List<ModelUpdate> u = list(it, Comparator.comparingLong(ModelUpdate::windowStart));
+              assertEquals(3, u.size());
+              assertEquals(ModelUpdate.Status.PROMOTED, u.get(0).status());
+              assertEquals(1, u.get(0).version());
+              assertEquals(null, u.get(0).recalibration());
+              // window 1: the challenger is rejected, the champion's threshold chosen again
+              ModelUpdate again = u.get(1);
+              assertEquals(ModelUpdate.Status.REJECTED, again.status());
+              assertEquals(2, again.version());
+              assertEquals(u.get(0).modelSha256(), again.modelSha256());
+              assertEquals(threshold, again.modelThreshold(), 1e-12);
+              assertNotNull(again.recalibration());
+              assertEquals(1, again.recalibration().previousVersion());
+              assertEquals(u.get(0).modelThreshold(), again.recalibration().previousThreshold(), 0);
+              assertEquals(expectedPositives, again.recalibration().positives(), 1e-6);
+              assertEquals(2, again.recalibration().windows());
+              assertTrue(again.changesServedModel());
+              assertTrue(again.reason(), again.reason().contains("chosen again"));
+              // window 2 adds fewer defects than the threshold was chosen on: it stays
+              ModelUpdate after = u.get(2);
+              assertEquals(ModelUpdate.Status.REJECTED, after.status());
+              assertEquals(2, after.version());
+              assertEquals(null, after.recalibration());
+              assertFalse(after.changesServedModel());
+              assertEquals(threshold, after.modelThreshold(), 1e-12);
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void withoutRecalibrationARejectedWindowKeepsTheVersionAndThreshold() throws Exception {
+    WindowOutcome first = trained(0, sample(1, 0, 0));
+    PCollectionTuple out =
+        run(
+            PromotionPolicy.defaults(),
+            PARAMS.toBuilder().recalibrateThresholds(false).build(),
+            first,
+            weak(1, sample(2, 0, 0)));
+    PAssert.that(out.get(ModelRegistry.MODEL_UPDATES))
+        .satisfies(
+            it -> {
+              List<ModelUpdate> u = list(it, Comparator.comparingLong(ModelUpdate::windowStart));
+              assertEquals(1, u.get(1).version());
+              assertEquals(null, u.get(1).recalibration());
+              assertEquals(u.get(0).modelThreshold(), u.get(1).modelThreshold(), 0);
               return null;
             });
     p.run().waitUntilFinish();

@@ -313,6 +313,10 @@ class ModelUpdateTest {
   }
 
   private static ModelUpdate chosenAmongCandidates() {
+    return chosenAmongCandidatesBuilder().build();
+  }
+
+  private static ModelUpdate.Builder chosenAmongCandidatesBuilder() {
     ClassificationMetrics fleet =
         ClassificationMetrics.of(0.83, 0.5, 0.6, 0.43, 0.9, 0.35).withCounts(0.41, 10, 7, 210, 13);
     return ModelUpdate.builder()
@@ -340,8 +344,7 @@ class ModelUpdateTest {
         .params(params())
         .model(modelBytes(), START, END)
         .modelKind(ModelKind.FLEET_TUNED)
-        .modelThreshold(0.37)
-        .build();
+        .modelThreshold(0.37);
   }
 
   @Test
@@ -363,6 +366,41 @@ class ModelUpdateTest {
       assertEquals(u.metrics(), back.metrics());
       assertEquals(12, back.selection().fleetVersion());
     }
+  }
+
+  @Test
+  void aRecalibrationSurvivesJsonAndTheBinaryCoderAndChangesTheServedModel() throws Exception {
+    ModelUpdate promoted = chosenAmongCandidates();
+    assertTrue(promoted.changesServedModel());
+    assertNull(promoted.recalibration());
+    ModelUpdate u =
+        chosenAmongCandidatesBuilder()
+            .status(ModelUpdate.Status.REJECTED)
+            .version(5)
+            .modelThreshold(0.52)
+            .recalibration(new ModelUpdate.Recalibration(4, 0.37, 1180, 94, 9))
+            .build();
+    assertTrue(u.changesServedModel());
+    JsonNode n = JSON.readTree(u.toJson());
+    assertEquals(4, n.at("/model/recalibrated/previousVersion").asLong());
+    assertEquals(0.37, n.at("/model/recalibrated/previousThreshold").asDouble(), 0.0);
+    assertEquals(94, n.at("/model/recalibrated/positives").asDouble(), 0.0);
+    for (ModelUpdate back :
+        List.of(ModelUpdate.fromJson(u.toJson()), CoderUtils.clone(ModelUpdateCoder.of(), u))) {
+      assertArrayEquals(u.toJson(), back.toJson());
+      assertEquals(u.recalibration(), back.recalibration());
+      assertTrue(back.changesServedModel());
+    }
+    ModelUpdate rejected =
+        chosenAmongCandidatesBuilder().status(ModelUpdate.Status.REJECTED).build();
+    assertFalse(rejected.changesServedModel());
+    // Without a model there is nothing to recalibrate: the field is dropped.
+    assertNull(
+        chosenAmongCandidatesBuilder()
+            .model(null, 0, 0)
+            .recalibration(new ModelUpdate.Recalibration(4, 0.37, 1180, 94, 9))
+            .build()
+            .recalibration());
   }
 
   @Test

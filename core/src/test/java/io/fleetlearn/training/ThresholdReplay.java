@@ -43,6 +43,7 @@ public final class ThresholdReplay {
     double floor = args.length > 2 ? Double.parseDouble(args[2]) : 0.7;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
     int eventsPerWindow = args.length > 4 ? Integer.parseInt(args[4]) : 500;
+    boolean recalibrate = args.length > 5 && Boolean.parseBoolean(args[5]);
     long windowMillis = (long) (1000 * eventsPerWindow / EVENTS_PER_SECOND);
     List<List<List<SensorEvent>>> data = simulate(windows, seed, windowMillis);
     XgbTrainer trainer =
@@ -52,6 +53,10 @@ public final class ThresholdReplay {
                 .thresholdObjective(objective)
                 .minAlertPrecision(floor)
                 .build());
+    if (recalibrate) {
+      replayChampions(data, trainer, objective, floor, seed, eventsPerWindow);
+      return;
+    }
     long tp = 0;
     long fp = 0;
     long fn = 0;
@@ -107,6 +112,147 @@ public final class ThresholdReplay {
         fn,
         silent,
         models);
+  }
+
+  /**
+   * Each machine's first model stays its champion; its threshold is chosen again on its scores of
+   * the later windows as the registry does ({@link ThresholdCalibration}), and its alerts on each
+   * window are counted before that window's rows join the calibration.
+   */
+  private static void replayChampions(
+      List<List<List<SensorEvent>>> data,
+      XgbTrainer trainer,
+      String objective,
+      double floor,
+      long seed,
+      int eventsPerWindow) {
+    ThresholdObjective o = ThresholdObjective.parse(objective);
+    TrainingParams p = TrainingParams.defaults();
+    int cols = FeatureSchema.defaults().size();
+    int windows = data.size();
+    long[] tp = new long[windows];
+    long[] fp = new long[windows];
+    long[] fn = new long[windows];
+    int[] silent = new int[windows];
+    int[] recalibrations = new int[windows];
+    for (int m = 0; m < MACHINES; m++) {
+      TrainingResult champion = null;
+      ThresholdCalibration cal = null;
+      double threshold = Double.NaN;
+      for (int w = 0; w < windows; w++) {
+        List<SensorEvent> events = data.get(w).get(m);
+        if (champion == null) {
+          WindowSample sample = new WindowSample(cols, 2000);
+          events.forEach(sample::add);
+          TrainingResult r = trainer.train(sample, null);
+          if (r.isTrained()) {
+            champion = r;
+            threshold = r.selection().threshold();
+            float[] own = scores(r.model(), sample.featureArray(), sample.size(), cols);
+            int[] h = r.holdoutIndex();
+            float[] hs = new float[h.length];
+            byte[] hl = new byte[h.length];
+            for (int i = 0; i < h.length; i++) {
+              hs[i] = own[h[i]];
+              hl[i] = sample.labelArray()[h[i]];
+            }
+            cal =
+                ThresholdCalibration.start(
+                        ModelUpdateSha.of(r.model()), r.selection().validationPositives())
+                    .add(hs, hl, h.length);
+          }
+          continue;
+        }
+        float[] x = new float[events.size() * cols];
+        byte[] labels = new byte[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+          System.arraycopy(events.get(i).features(), 0, x, i * cols, cols);
+          labels[i] = events.get(i).label();
+        }
+        float[] s = scores(champion.model(), x, events.size(), cols);
+        if (!(threshold < AlertRule.NO_ALERTS)) {
+          silent[w]++;
+        }
+        for (int i = 0; i < events.size(); i++) {
+          boolean alert = AlertRule.alerts(s[i], threshold);
+          boolean defect = labels[i] == 1;
+          tp[w] += alert && defect ? 1 : 0;
+          fp[w] += alert && !defect ? 1 : 0;
+          fn[w] += !alert && defect ? 1 : 0;
+        }
+        cal = cal.add(s, labels, events.size());
+        if (cal.due(threshold, floor)) {
+          double t = cal.choose(o, p.targetPrecision(), p.missedDefectCost(), floor);
+          if (Double.isNaN(t) && floor > 0) {
+            t = AlertRule.NO_ALERTS;
+          }
+          if (!Double.isNaN(t) && t != threshold) {
+            threshold = t;
+            recalibrations[w]++;
+          }
+          cal = cal.rebased();
+        }
+      }
+    }
+    long allTp = 0;
+    long allFp = 0;
+    long allFn = 0;
+    for (int w = 1; w < windows; w++) {
+      allTp += tp[w];
+      allFp += fp[w];
+      allFn += fn[w];
+      System.out.printf(
+          Locale.ROOT,
+          "window %2d: %d of %d champions silent, precision %.3f recall %.3f (tp %d fp %d fn %d),"
+              + " %d recalibrated after it%n",
+          w,
+          silent[w],
+          MACHINES,
+          tp[w] / (double) (tp[w] + fp[w]),
+          tp[w] / (double) (tp[w] + fn[w]),
+          tp[w],
+          fp[w],
+          fn[w],
+          recalibrations[w]);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d events a window, %s, minAlertPrecision %.2f, seed %d, champions recalibrated:"
+            + " precision %.3f recall %.3f (tp %d fp %d fn %d)%n",
+        eventsPerWindow,
+        objective,
+        floor,
+        seed,
+        allTp / (double) (allTp + allFp),
+        allTp / (double) (allTp + allFn),
+        allTp,
+        allFp,
+        allFn);
+  }
+
+  private static float[] scores(byte[] model, float[] x, int rows, int cols) {
+    try {
+      Booster b = XgbTrainer.load(model);
+      try {
+        return XgbTrainer.predict(b, x, rows, cols);
+      } finally {
+        b.dispose();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SHA-256 of model bytes (the registry's key of a calibration). */
+  private static final class ModelUpdateSha {
+    static String of(byte[] model) {
+      try {
+        return java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Accepted events per window and machine, in time order. */

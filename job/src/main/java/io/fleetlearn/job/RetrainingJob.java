@@ -166,6 +166,7 @@ public final class RetrainingJob {
                 .holdoutFraction(o.getHoldoutFraction())
                 .threshold(o.getDecisionThreshold())
                 .extraParams(o.getXgboostParams())
+                .recalibrateThresholds(o.getRecalibrateThresholds())
                 .build())
         .promotion(
             new PromotionPolicy(

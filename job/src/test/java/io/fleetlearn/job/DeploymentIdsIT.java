@@ -126,7 +126,7 @@ class DeploymentIdsIT {
       assertEquals(expected, starts, "one update per window: " + us);
       long version = 0;
       for (ModelUpdate u : us) {
-        version += u.status() == ModelUpdate.Status.PROMOTED ? 1 : 0;
+        version += u.changesServedModel() ? 1 : 0;
         assertEquals(version, u.version(), "versions: " + us);
       }
     }

@@ -155,9 +155,11 @@ public final class FleetMonitor implements AutoCloseable {
         ModelUpdate u = ModelUpdate.fromJson(value);
         if (FleetModel.isFleet(u.machineId())) {
           // The fleet fallback model is not a machine: it has gauges of its own.
-          if (u.status() == ModelUpdate.Status.PROMOTED && u.version() >= fleetModelVersion) {
+          if (u.changesServedModel() && u.version() >= fleetModelVersion) {
             fleetModelVersion = u.version();
-            fleetModelAuc = u.metrics() == null ? Double.NaN : u.metrics().auc();
+            if (u.status() == ModelUpdate.Status.PROMOTED) {
+              fleetModelAuc = u.metrics() == null ? Double.NaN : u.metrics().auc();
+            }
           }
         } else {
           state.apply(u);

@@ -41,6 +41,17 @@ public interface TrainingOptions extends ModelParamsOptions {
 
   void setPromotionMetric(String value);
 
+  @Description(
+      "Choose a champion's alert threshold again on its scores of the later windows it never"
+          + " trained on, each time the defects among them have doubled (or at once when its"
+          + " threshold misses --minAlertPrecision on them), and publish it as a new version of the"
+          + " same model. One window's validation split holds too few defects for a threshold at"
+          + " 150-300 events a window. See docs/served-models.md#recalibration.")
+  @Default.Boolean(true)
+  boolean getRecalibrateThresholds();
+
+  void setRecalibrateThresholds(boolean value);
+
   @Description("A challenger must beat the champion by at least this on the same holdout.")
   @Default.Double(0.01)
   double getMinImprovement();

@@ -395,11 +395,11 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
           reason +=
               String.format(
                   Locale.ROOT,
-                  "; threshold of v%d chosen again on its scores of %d later window(s): %.0f rows,"
-                      + " %.0f defects: %.4f -> %.4f, published as v%d",
+                  "; threshold of v%d chosen again on %.0f rows it never trained on (its holdout"
+                      + " and %d later window(s)), %.0f defects: %.4f -> %.4f, published as v%d",
                   champion.version(),
-                  nextCalibration.windows(),
                   nextCalibration.rows(),
+                  nextCalibration.windows(),
                   nextCalibration.positives(),
                   served,
                   t,
@@ -461,7 +461,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       l[i] = labels[rows[i]];
     }
     return ThresholdCalibration.start(next.modelSha256(), r.selection().validationPositives())
-        .add(s, l, rows.length);
+        .addHoldout(s, l, rows.length);
   }
 
   /**

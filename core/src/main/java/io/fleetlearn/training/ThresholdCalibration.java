@@ -87,7 +87,7 @@ public final class ThresholdCalibration {
     return basis;
   }
 
-  /** Windows whose rows were added. */
+  /** Later windows whose rows were added (the holdout is not one). */
   public int windows() {
     return windows;
   }
@@ -102,8 +102,20 @@ public final class ThresholdCalibration {
     return sum(positives) + sum(negatives);
   }
 
-  /** With the labelled rows among the first {@code n} (label 0 or 1; others are skipped). */
+  /**
+   * With the labelled rows among the first {@code n} (label 0 or 1; others are skipped) of one
+   * later window.
+   */
   public ThresholdCalibration add(float[] scores, byte[] labels, int n) {
+    return add(scores, labels, n, 1);
+  }
+
+  /** With the model's holdout rows: not a later window, so {@link #windows()} stays. */
+  public ThresholdCalibration addHoldout(float[] scores, byte[] labels, int n) {
+    return add(scores, labels, n, 0);
+  }
+
+  private ThresholdCalibration add(float[] scores, byte[] labels, int n, int window) {
     float[] neg = negatives.clone();
     float[] pos = positives.clone();
     int added = 0;
@@ -124,7 +136,7 @@ public final class ThresholdCalibration {
       }
       b *= 0.5;
     }
-    return new ThresholdCalibration(modelSha256, neg, pos, b, windows + (added > 0 ? 1 : 0));
+    return new ThresholdCalibration(modelSha256, neg, pos, b, windows + (added > 0 ? window : 0));
   }
 
   /** The same rows, with the current threshold chosen on all of them. */

@@ -136,6 +136,8 @@ class ThresholdCalibrationTest {
     assertTrue(after.isOf(SHA));
     assertFalse(after.isOf("cd".repeat(32)));
     assertEquals(0, c.add(new float[] {0.2f}, new byte[] {-1}, 1).windows());
+    assertEquals(0, c.addHoldout(new float[] {0.9f}, new byte[] {1}, 1).windows(), "no window");
+    assertEquals(1, c.addHoldout(new float[] {0.9f}, new byte[] {1}, 1).positives(), 0);
   }
 
   @Test

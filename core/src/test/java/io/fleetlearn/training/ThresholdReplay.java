@@ -159,7 +159,7 @@ public final class ThresholdReplay {
             cal =
                 ThresholdCalibration.start(
                         ModelUpdateSha.of(r.model()), r.selection().validationPositives())
-                    .add(hs, hl, h.length);
+                    .addHoldout(hs, hl, h.length);
           }
           continue;
         }

@@ -99,7 +99,12 @@ public final class CandidateSelection {
     return new Choice(best, aucs, reason);
   }
 
-  /** Share of paired, stratified bootstrap resamples in which {@code a} has the higher AUC. */
+  /**
+   * Share of paired, stratified bootstrap resamples in which {@code a} has the higher AUC. Each
+   * candidate's rows are sorted once; a resample is a count per row, and its AUC one pass over the
+   * sorted rows (O(n) instead of a sort per resample): the same AUCs, and so the same share, as
+   * sorting each resample's rows ({@link #auc(float[], byte[], int[])}).
+   */
   static double winShare(float[] a, float[] b, byte[] labels, long seed) {
     int n = labels.length;
     int p = 0;
@@ -115,21 +120,76 @@ public final class CandidateSelection {
         neg[in++] = i;
       }
     }
+    Ranked ra = new Ranked(a, n);
+    Ranked rb = new Ranked(b, n);
     SplittableRandom rnd = new SplittableRandom(seed);
-    int[] rows = new int[n];
+    int[] count = new int[n];
     int wins = 0;
     for (int r = 0; r < RESAMPLES; r++) {
+      Arrays.fill(count, 0);
       for (int i = 0; i < pos.length; i++) {
-        rows[i] = pos[rnd.nextInt(pos.length)];
+        count[pos[rnd.nextInt(pos.length)]]++;
       }
       for (int i = 0; i < neg.length; i++) {
-        rows[pos.length + i] = neg[rnd.nextInt(neg.length)];
+        count[neg[rnd.nextInt(neg.length)]]++;
       }
-      if (auc(a, labels, rows) > auc(b, labels, rows)) {
+      if (ra.auc(count, labels, pos.length, neg.length)
+          > rb.auc(count, labels, pos.length, neg.length)) {
         wins++;
       }
     }
     return (double) wins / RESAMPLES;
+  }
+
+  /**
+   * A candidate's rows in ascending order of score, with where each group of equal scores starts.
+   */
+  private static final class Ranked {
+    private final int[] order;
+    private final boolean[] groupStart;
+
+    Ranked(float[] scores, int n) {
+      long[] keys = new long[n];
+      for (int i = 0; i < n; i++) {
+        int bits = Float.floatToRawIntBits(scores[i] + 0.0f);
+        bits ^= (bits >> 31) & 0x7fffffff;
+        keys[i] = ((long) bits << 32) | i;
+      }
+      Arrays.sort(keys);
+      order = new int[n];
+      groupStart = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = (int) keys[i];
+        groupStart[i] = i == 0 || (keys[i] >> 32) != (keys[i - 1] >> 32);
+      }
+    }
+
+    /** Mann-Whitney AUC of the rows weighted by {@code count}, ties counted half. */
+    double auc(int[] count, byte[] labels, long positives, long negatives) {
+      if (positives == 0 || negatives == 0) {
+        return 0.5;
+      }
+      int n = order.length;
+      long twiceU = 0;
+      long below = 0;
+      int i = 0;
+      while (i < n) {
+        long gp = 0;
+        long gn = 0;
+        do {
+          int r = order[i];
+          if (labels[r] == 1) {
+            gp += count[r];
+          } else {
+            gn += count[r];
+          }
+          i++;
+        } while (i < n && !groupStart[i]);
+        twiceU += gp * (2 * below + gn);
+        below += gn;
+      }
+      return twiceU / (2.0 * positives * negatives);
+    }
   }
 
   private static int[] identity(int n) {

@@ -86,17 +86,20 @@ public final class DriftDetector implements Serializable {
     double[] p = new double[d];
     // The Holm family: the features, then the scores, then the label; NaN = no test.
     double[] family = new double[d + 2];
+    float[] sorted = new float[n];
     for (int j = 0; j < d; j++) {
       float[] col = window.column(j);
+      // One sort of the column serves the KS statistic and the chi-square test's bins.
+      int values = QuantileBins.sortedNonNaN(col, n, sorted);
       QuantileBins bins = reference.bins(j);
       long[] counts = bins.histogram(col, n);
       psi[j] = DriftMath.psi(reference.counts(j), counts, thresholds.epsilon());
       js[j] = DriftMath.jensenShannonDistance(reference.counts(j), counts);
       float[] q = reference.quantiles(j);
-      ks[j] = DriftMath.ksStatistic(q, q.length, col, n);
+      ks[j] = DriftMath.ksStatisticOfSorted(q, q.length, sorted, values);
       long missing = reference.counts(j)[bins.missingBin()];
       HypothesisTests.ChiSquare t =
-          TwoSampleChiSquare.test(q, reference.rows() - missing, missing, col, n);
+          TwoSampleChiSquare.test(q, reference.rows() - missing, missing, col, n, sorted, values);
       statistic[j] = t.statistic();
       df[j] = t.df();
       p[j] = t.pValue();

@@ -71,8 +71,15 @@ public final class DriftMath {
   public static double ksStatistic(float[] a, int na, float[] b, int nb) {
     float[] x = sortedWithoutNaN(a, na, "a");
     float[] y = sortedWithoutNaN(b, nb, "b");
-    int m = x.length;
-    int n = y.length;
+    return ksStatisticOfSorted(x, x.length, y, y.length);
+  }
+
+  /**
+   * {@link #ksStatistic} of the first {@code m} values of {@code x} and {@code n} of {@code y},
+   * both already ascending and without NaN (as {@link QuantileBins#sortedNonNaN} leaves them), so
+   * that a column sorted once serves every statistic.
+   */
+  public static double ksStatisticOfSorted(float[] x, int m, float[] y, int n) {
     if (m == 0 || n == 0) {
       return 0.0;
     }

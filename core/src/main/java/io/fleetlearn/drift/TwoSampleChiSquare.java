@@ -49,6 +49,32 @@ public final class TwoSampleChiSquare {
       long referenceMissing,
       float[] current,
       int n) {
+    check(referencePoints, referenceValues, referenceMissing);
+    float[] sorted = new float[n];
+    int values = QuantileBins.sortedNonNaN(current, n, sorted);
+    return testSorted(
+        referencePoints, referenceValues, referenceMissing, current, n, sorted, values);
+  }
+
+  /**
+   * {@link #test} with the window's values also given as {@link QuantileBins#sortedNonNaN} leaves
+   * them ({@code values} of them in {@code sorted}), so that a column sorted once serves every
+   * statistic.
+   */
+  public static HypothesisTests.ChiSquare test(
+      float[] referencePoints,
+      long referenceValues,
+      long referenceMissing,
+      float[] current,
+      int n,
+      float[] sorted,
+      int values) {
+    check(referencePoints, referenceValues, referenceMissing);
+    return testSorted(
+        referencePoints, referenceValues, referenceMissing, current, n, sorted, values);
+  }
+
+  private static void check(float[] referencePoints, long referenceValues, long referenceMissing) {
     if (referencePoints == null
         || referenceValues < referencePoints.length
         || (referenceValues > 0 && referencePoints.length == 0)
@@ -60,8 +86,16 @@ public final class TwoSampleChiSquare {
               + (referencePoints == null ? "no" : referencePoints.length)
               + " points");
     }
-    float[] sorted = new float[n];
-    int values = QuantileBins.sortedNonNaN(current, n, sorted);
+  }
+
+  static HypothesisTests.ChiSquare testSorted(
+      float[] referencePoints,
+      long referenceValues,
+      long referenceMissing,
+      float[] current,
+      int n,
+      float[] sorted,
+      int values) {
     int k =
         (int)
             Math.max(

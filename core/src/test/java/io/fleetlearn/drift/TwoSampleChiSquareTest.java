@@ -159,4 +159,39 @@ class TwoSampleChiSquareTest {
     assertTrue(rejected <= 260, rejected + " of 20000 at p <= 0.01");
     assertTrue(rejected >= 100, "and not so conservative that it cannot see: " + rejected);
   }
+
+  @Test
+  void aColumnSortedOnceGivesTheSameTestAndKsAsSortingItAgain() {
+    SplittableRandom r = new SplittableRandom(17);
+    for (int round = 0; round < 50; round++) {
+      int m = 200 + r.nextInt(300);
+      float[] ref = new float[m];
+      for (int i = 0; i < m; i++) {
+        ref[i] = (float) Math.round(r.nextGaussian() * 4) / 4f; // ties
+      }
+      float[] points = new float[m];
+      int values = QuantileBins.sortedNonNaN(ref, m, points);
+      points = Arrays.copyOf(points, values);
+      int n = 50 + r.nextInt(300);
+      float[] cur = new float[n];
+      for (int i = 0; i < n; i++) {
+        cur[i] =
+            i % 37 == 0
+                ? Float.NaN
+                : i % 41 == 0 ? -0.0f : (float) Math.round((r.nextGaussian() + 0.2) * 4) / 4f;
+      }
+      float[] sorted = new float[n];
+      int k = QuantileBins.sortedNonNaN(cur, n, sorted);
+      HypothesisTests.ChiSquare once =
+          TwoSampleChiSquare.test(points, values, 0, cur, n, sorted, k);
+      HypothesisTests.ChiSquare again = TwoSampleChiSquare.test(points, values, 0, cur, n);
+      assertEquals(again.statistic(), once.statistic(), 0.0);
+      assertEquals(again.df(), once.df());
+      assertEquals(again.pValue(), once.pValue(), 0.0);
+      assertEquals(
+          DriftMath.ksStatistic(points, points.length, cur, n),
+          DriftMath.ksStatisticOfSorted(points, points.length, sorted, k),
+          0.0);
+    }
+  }
 }

@@ -26,10 +26,12 @@ import ml.dmlc.xgboost4j.java.Booster;
  *     -Dmdep.outputFile=target/test-classpath.txt
  * cd core && java -cp target/classes:target/test-classes:$(cat target/test-classpath.txt) \
  *     io.fleetlearn.training.ThresholdReplay [windows] [objective] [minAlertPrecision] [seed] \
- *     [eventsPerWindow]
+ *     [eventsPerWindow] [recalibrate]
  * </pre>
  *
- * (defaults 8, f1, 0.7, 42, 500; a few seconds).
+ * (defaults 8, f1, 0.7, 42, 500, false; a few seconds). With {@code recalibrate} true, each
+ * machine's first model stays its champion and its threshold is chosen again on the later windows
+ * as the registry does; alerts are counted on each window before its rows join that evidence.
  */
 public final class ThresholdReplay {
   private static final int MACHINES = 6;

@@ -258,9 +258,10 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
         championProblem = e.getMessage();
       }
     }
+    ThresholdCalibration stored = params.recalibrateThresholds() ? calibrationState.read() : null;
     ThresholdCalibration calibration = null;
     if (params.recalibrateThresholds() && champion != null) {
-      calibration = calibrationState.read();
+      calibration = stored;
       if (calibration == null || !calibration.isOf(champion.modelSha256())) {
         // A champion adopted from the topic, or kept in state from before calibrations existed.
         calibration = ThresholdCalibration.start(champion.modelSha256(), adoptedBasis);
@@ -298,8 +299,10 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     }
     ChampionState next = d.champion();
     if (d.calibration() == null) {
-      calibrationState.clear();
-    } else if (!d.calibration().equals(calibrationState.read())) {
+      if (stored != null) {
+        calibrationState.clear();
+      }
+    } else if (!d.calibration().equals(stored)) {
       calibrationState.write(d.calibration());
     }
     if (next != champion) {
@@ -355,17 +358,12 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
       if (d.promoted()) {
         float[] newScores = newModelScores(r, o.sample());
         next =
-            new ChampionState(
+            trainedHere(
                 Math.max(champion == null ? 0 : champion.version(), versionFloor) + 1,
-                r.model(),
                 ModelUpdate.sha256(r.model()),
-                o.windowStart(),
-                o.windowEnd(),
-                r.metrics(),
-                ReferenceProfile.of(o.sample(), newScores, r.holdoutIndex()),
-                r.selection().kind(),
-                r.selection().threshold());
-        nextCalibration = startCalibration(next, r, o.sample(), newScores);
+                o,
+                newScores);
+        nextCalibration = startCalibration(next, o, newScores);
         promoted.inc();
         u.status(ModelUpdate.Status.PROMOTED);
         reason =
@@ -448,20 +446,45 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
    * choose its threshold), with its validation defects as the basis of its threshold.
    */
   private @Nullable ThresholdCalibration startCalibration(
-      ChampionState next, TrainingResult r, WindowSample sample, float[] scores) {
+      ChampionState next, WindowOutcome o, float[] scores) {
     if (!params.recalibrateThresholds()) {
       return null;
     }
-    int[] rows = r.holdoutIndex();
+    Holdout h = holdout(o, scores);
+    return ThresholdCalibration.start(
+            next.modelSha256(), o.result().selection().validationPositives())
+        .addHoldout(h.scores(), h.labels(), h.labels().length);
+  }
+
+  /** The window's challenger as a champion of {@code version}, with its reference profile. */
+  private static ChampionState trainedHere(
+      long version, String sha256, WindowOutcome o, float[] scores) {
+    TrainingResult r = o.result();
+    return new ChampionState(
+        version,
+        r.model(),
+        sha256,
+        o.windowStart(),
+        o.windowEnd(),
+        r.metrics(),
+        ReferenceProfile.of(o.sample(), scores, r.holdoutIndex()),
+        r.selection().kind(),
+        r.selection().threshold());
+  }
+
+  /** Scores and labels of the window's holdout rows. */
+  private record Holdout(float[] scores, byte[] labels) {}
+
+  private static Holdout holdout(WindowOutcome o, float[] scores) {
+    int[] rows = o.result().holdoutIndex();
     float[] s = new float[rows.length];
     byte[] l = new byte[rows.length];
-    byte[] labels = sample.labelArray();
+    byte[] labels = o.sample().labelArray();
     for (int i = 0; i < rows.length; i++) {
       s[i] = scores[rows[i]];
       l[i] = labels[rows[i]];
     }
-    return ThresholdCalibration.start(next.modelSha256(), r.selection().validationPositives())
-        .addHoldout(s, l, rows.length);
+    return new Holdout(s, l);
   }
 
   /**
@@ -510,17 +533,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
         && ModelUpdate.sha256(r.model()).equals(earlier.modelSha256())) {
       float[] newScores = newModelScores(r, o.sample());
       ChampionState promotedAgain =
-          new ChampionState(
-              earlier.version(),
-              r.model(),
-              earlier.modelSha256(),
-              o.windowStart(),
-              o.windowEnd(),
-              r.metrics(),
-              ReferenceProfile.of(o.sample(), newScores, r.holdoutIndex()),
-              r.selection().kind(),
-              r.selection().threshold());
-      return new Decided(promotedAgain, startCalibration(promotedAgain, r, o.sample(), newScores));
+          trainedHere(earlier.version(), earlier.modelSha256(), o, newScores);
+      return new Decided(promotedAgain, startCalibration(promotedAgain, o, newScores));
     }
     ChampionSeed.Result seed = ChampionSeed.from(o.machineId(), record, schema.names());
     if (seed.champion() != null && ChampionSeed.adopts(champion, seed.champion())) {
@@ -625,15 +639,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
   }
 
   private ClassificationMetrics holdoutMetrics(WindowOutcome o, float[] scores, double threshold) {
-    int[] rows = o.result().holdoutIndex();
-    float[] s = new float[rows.length];
-    byte[] l = new byte[rows.length];
-    byte[] labels = o.sample().labelArray();
-    for (int i = 0; i < rows.length; i++) {
-      s[i] = scores[rows[i]];
-      l[i] = labels[rows[i]];
-    }
-    return BinaryMetrics.compute(s, l, rows.length, threshold);
+    Holdout h = holdout(o, scores);
+    return BinaryMetrics.compute(h.scores(), h.labels(), h.labels().length, threshold);
   }
 
   /** The champion on all labelled rows of the window; null unless both classes occur. */

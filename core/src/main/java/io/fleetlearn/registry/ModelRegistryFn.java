@@ -12,7 +12,6 @@ import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.ThresholdCalibration;
 import io.fleetlearn.training.ThresholdCalibrationCoder;
-import io.fleetlearn.training.ThresholdObjective;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
@@ -424,7 +423,8 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
 
   /**
    * The threshold the calibration's rows give under the configured objective and floor: no alerts
-   * when the floor is on and no cut reaches it; NaN (keep the current one) otherwise.
+   * when no cut qualifies and training would leave such a model silent ({@link
+   * TrainingParams#silentWithoutThreshold}); NaN (keep the current one) otherwise.
    */
   private double rechoose(ThresholdCalibration c) {
     double t =
@@ -433,9 +433,7 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
             params.targetPrecision(),
             params.missedDefectCost(),
             params.minAlertPrecision());
-    if (Double.isNaN(t)
-        && params.minAlertPrecision() > 0
-        && params.thresholdObjective() != ThresholdObjective.FIXED) {
+    if (Double.isNaN(t) && params.silentWithoutThreshold()) {
       return AlertRule.NO_ALERTS;
     }
     return t;

@@ -254,6 +254,17 @@ public final class TrainingParams implements Serializable {
   }
 
   /**
+   * Whether a model for which no threshold qualifies alerts on nothing ({@link
+   * AlertRule#NO_ALERTS}) rather than falling back to another threshold: under a precision floor,
+   * or a precision target, unless the objective is {@link ThresholdObjective#FIXED}. Training and
+   * recalibration both follow it.
+   */
+  public boolean silentWithoutThreshold() {
+    return thresholdObjective != ThresholdObjective.FIXED
+        && (minAlertPrecision > 0 || thresholdObjective == ThresholdObjective.PRECISION);
+  }
+
+  /**
    * Whether the stream's registry chooses a champion's threshold again on its scores of later
    * windows ({@link ThresholdCalibration}); the batch trainer has no later windows.
    */

@@ -193,11 +193,7 @@ public final class XgbTrainer implements java.io.Serializable {
               params.missedDefectCost(),
               params.minAlertPrecision());
       String thresholdSource = cutRows + " " + params.thresholdObjective().label();
-      boolean floored =
-          params.thresholdObjective() != ThresholdObjective.FIXED
-              && (params.minAlertPrecision() > 0
-                  || params.thresholdObjective() == ThresholdObjective.PRECISION);
-      if (Double.isNaN(threshold) && floored) {
+      if (Double.isNaN(threshold) && params.silentWithoutThreshold()) {
         // These rows cannot show a threshold whose precision reaches what was asked: the model
         // alerts on nothing. A fallback (the configured threshold, even the fleet model's)
         // alerted at about half that precision in live runs: docs/served-models.md.

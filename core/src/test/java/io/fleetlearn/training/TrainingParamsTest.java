@@ -132,4 +132,17 @@ class TrainingParamsTest {
     assertEquals(p.boosterParams(), copy.boosterParams());
     assertEquals(9, copy.rounds());
   }
+
+  @Test
+  void aModelWithoutAQualifyingThresholdIsSilentUnderAFloorOrAPrecisionTarget() {
+    assertTrue(TrainingParams.defaults().silentWithoutThreshold(), "the default floor 0.7");
+    TrainingParams noFloor = TrainingParams.builder().minAlertPrecision(0).build();
+    assertFalse(noFloor.silentWithoutThreshold(), "f1 without a floor falls back");
+    assertTrue(
+        noFloor.toBuilder().thresholdObjective("precision").build().silentWithoutThreshold(),
+        "a precision target");
+    assertFalse(
+        TrainingParams.builder().thresholdObjective("fixed").build().silentWithoutThreshold(),
+        "fixed never chooses");
+  }
 }

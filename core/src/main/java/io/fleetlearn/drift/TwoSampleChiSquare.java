@@ -49,11 +49,9 @@ public final class TwoSampleChiSquare {
       long referenceMissing,
       float[] current,
       int n) {
-    check(referencePoints, referenceValues, referenceMissing);
     float[] sorted = new float[n];
     int values = QuantileBins.sortedNonNaN(current, n, sorted);
-    return testSorted(
-        referencePoints, referenceValues, referenceMissing, current, n, sorted, values);
+    return test(referencePoints, referenceValues, referenceMissing, current, n, sorted, values);
   }
 
   /**
@@ -70,32 +68,6 @@ public final class TwoSampleChiSquare {
       float[] sorted,
       int values) {
     check(referencePoints, referenceValues, referenceMissing);
-    return testSorted(
-        referencePoints, referenceValues, referenceMissing, current, n, sorted, values);
-  }
-
-  private static void check(float[] referencePoints, long referenceValues, long referenceMissing) {
-    if (referencePoints == null
-        || referenceValues < referencePoints.length
-        || (referenceValues > 0 && referencePoints.length == 0)
-        || referenceMissing < 0) {
-      throw new IllegalArgumentException(
-          "reference of "
-              + referenceValues
-              + " values cannot be represented by "
-              + (referencePoints == null ? "no" : referencePoints.length)
-              + " points");
-    }
-  }
-
-  static HypothesisTests.ChiSquare testSorted(
-      float[] referencePoints,
-      long referenceValues,
-      long referenceMissing,
-      float[] current,
-      int n,
-      float[] sorted,
-      int values) {
     int k =
         (int)
             Math.max(
@@ -122,6 +94,20 @@ public final class TwoSampleChiSquare {
       ref[b] = Math.max(0.0, ref[b]);
     }
     return HypothesisTests.homogeneity(ref, cur, true);
+  }
+
+  private static void check(float[] referencePoints, long referenceValues, long referenceMissing) {
+    if (referencePoints == null
+        || referenceValues < referencePoints.length
+        || (referenceValues > 0 && referencePoints.length == 0)
+        || referenceMissing < 0) {
+      throw new IllegalArgumentException(
+          "reference of "
+              + referenceValues
+              + " values cannot be represented by "
+              + (referencePoints == null ? "no" : referencePoints.length)
+              + " points");
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.event.ParseResult;
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.event.SensorEventParser;
+import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.sim.SensorSimulator;
 import io.fleetlearn.sim.SimulatedRecord;
 import io.fleetlearn.sim.SimulatorConfig;
@@ -83,13 +84,7 @@ public final class ThresholdReplay {
         for (int i = 0; i < next.size(); i++) {
           System.arraycopy(next.get(i).features(), 0, x, i * cols, cols);
         }
-        Booster b = XgbTrainer.load(r.model());
-        float[] scores;
-        try {
-          scores = XgbTrainer.predict(b, x, next.size(), cols);
-        } finally {
-          b.dispose();
-        }
+        float[] scores = scores(r.model(), x, next.size(), cols);
         for (int i = 0; i < next.size(); i++) {
           boolean alert = AlertRule.alerts(scores[i], threshold);
           boolean defect = next.get(i).label() == 1;
@@ -160,7 +155,7 @@ public final class ThresholdReplay {
             }
             cal =
                 ThresholdCalibration.start(
-                        ModelUpdateSha.of(r.model()), r.selection().validationPositives())
+                        ModelUpdate.sha256(r.model()), r.selection().validationPositives())
                     .addHoldout(hs, hl, h.length);
           }
           continue;
@@ -242,18 +237,6 @@ public final class ThresholdReplay {
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** SHA-256 of model bytes (the registry's key of a calibration). */
-  private static final class ModelUpdateSha {
-    static String of(byte[] model) {
-      try {
-        return java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 

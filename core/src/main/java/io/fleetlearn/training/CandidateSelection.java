@@ -49,9 +49,15 @@ public final class CandidateSelection {
     for (byte y : labels) {
       positives += y;
     }
+    // Each candidate's rows are sorted once, for its AUC and for every bootstrap it enters.
+    Map<ModelKind, Ranked> ranked = new EnumMap<>(ModelKind.class);
     Map<ModelKind, Double> aucs = new EnumMap<>(ModelKind.class);
+    int[] once = new int[n];
+    Arrays.fill(once, 1);
     for (Map.Entry<ModelKind, float[]> e : scores.entrySet()) {
-      aucs.put(e.getKey(), auc(e.getValue(), labels, identity(n)));
+      Ranked r = new Ranked(e.getValue(), n);
+      ranked.put(e.getKey(), r);
+      aucs.put(e.getKey(), r.auc(once, labels, positives, n - positives));
     }
     ModelKind[] order = {ModelKind.FLEET, ModelKind.FLEET_TUNED, ModelKind.OWN};
     ModelKind best = null;
@@ -73,7 +79,7 @@ public final class CandidateSelection {
       if (gain < margin) {
         continue;
       }
-      double wins = winShare(scores.get(k), scores.get(best), labels, seed ^ k.ordinal());
+      double wins = winShare(ranked.get(k), ranked.get(best), labels, seed ^ k.ordinal());
       if (wins >= confidence) {
         reason =
             String.format(
@@ -103,9 +109,9 @@ public final class CandidateSelection {
    * Share of paired, stratified bootstrap resamples in which {@code a} has the higher AUC. Each
    * candidate's rows are sorted once; a resample is a count per row, and its AUC one pass over the
    * sorted rows (O(n) instead of a sort per resample): the same AUCs, and so the same share, as
-   * sorting each resample's rows ({@link #auc(float[], byte[], int[])}).
+   * sorting each resample's rows.
    */
-  static double winShare(float[] a, float[] b, byte[] labels, long seed) {
+  static double winShare(Ranked a, Ranked b, byte[] labels, long seed) {
     int n = labels.length;
     int p = 0;
     for (byte y : labels) {
@@ -120,8 +126,6 @@ public final class CandidateSelection {
         neg[in++] = i;
       }
     }
-    Ranked ra = new Ranked(a, n);
-    Ranked rb = new Ranked(b, n);
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] count = new int[n];
     int wins = 0;
@@ -133,8 +137,8 @@ public final class CandidateSelection {
       for (int i = 0; i < neg.length; i++) {
         count[neg[rnd.nextInt(neg.length)]]++;
       }
-      if (ra.auc(count, labels, pos.length, neg.length)
-          > rb.auc(count, labels, pos.length, neg.length)) {
+      if (a.auc(count, labels, pos.length, neg.length)
+          > b.auc(count, labels, pos.length, neg.length)) {
         wins++;
       }
     }
@@ -144,7 +148,7 @@ public final class CandidateSelection {
   /**
    * A candidate's rows in ascending order of score, with where each group of equal scores starts.
    */
-  private static final class Ranked {
+  static final class Ranked {
     private final int[] order;
     private final boolean[] groupStart;
 
@@ -190,51 +194,5 @@ public final class CandidateSelection {
       }
       return twiceU / (2.0 * positives * negatives);
     }
-  }
-
-  private static int[] identity(int n) {
-    int[] r = new int[n];
-    for (int i = 0; i < n; i++) {
-      r[i] = i;
-    }
-    return r;
-  }
-
-  /** Mann-Whitney AUC of the rows {@code rows} (repeats allowed), ties counted half. */
-  static double auc(float[] scores, byte[] labels, int[] rows) {
-    int n = rows.length;
-    long[] keys = new long[n];
-    long positives = 0;
-    for (int i = 0; i < n; i++) {
-      int r = rows[i];
-      int bits = Float.floatToRawIntBits(scores[r] + 0.0f);
-      bits ^= (bits >> 31) & 0x7fffffff;
-      keys[i] = ((long) bits << 32) | labels[r];
-      positives += labels[r];
-    }
-    long negatives = n - positives;
-    if (positives == 0 || negatives == 0) {
-      return 0.5;
-    }
-    Arrays.sort(keys);
-    long twiceU = 0;
-    long below = 0;
-    int i = 0;
-    while (i < n) {
-      long s = keys[i] >> 32;
-      long gp = 0;
-      long gn = 0;
-      while (i < n && (keys[i] >> 32) == s) {
-        if ((keys[i] & 1L) == 1L) {
-          gp++;
-        } else {
-          gn++;
-        }
-        i++;
-      }
-      twiceU += gp * (2 * below + gn);
-      below += gn;
-    }
-    return twiceU / (2.0 * positives * negatives);
   }
 }

@@ -3,6 +3,7 @@ package io.fleetlearn.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -81,9 +82,7 @@ class CandidateSelectionTest {
   void aGainBelowTheMarginKeepsTheFleetModel() {
     float[] fleet = scores(0.8, 9);
     float[] better = scores(1.0, 9); // same noise, stronger signal: higher AUC, every resample
-    double gain =
-        CandidateSelection.auc(better, LABELS, identity())
-            - CandidateSelection.auc(fleet, LABELS, identity());
+    double gain = auc(better, LABELS, identity()) - auc(fleet, LABELS, identity());
     assertTrue(gain > 0, "gain " + gain);
     assertEquals(ModelKind.FLEET, choose(better, null, fleet, gain + 0.001).kind());
     assertEquals(ModelKind.OWN, choose(better, null, fleet, gain - 0.001).kind());
@@ -128,7 +127,7 @@ class CandidateSelectionTest {
       for (int i = 0; i < neg.length; i++) {
         rows[pos.length + i] = neg[rnd.nextInt(neg.length)];
       }
-      if (CandidateSelection.auc(a, labels, rows) > CandidateSelection.auc(b, labels, rows)) {
+      if (auc(a, labels, rows) > auc(b, labels, rows)) {
         wins++;
       }
     }
@@ -147,9 +146,54 @@ class CandidateSelectionTest {
       }
       assertEquals(
           winShareBySorting(a, b, LABELS, seed),
-          CandidateSelection.winShare(a, b, LABELS, seed),
+          CandidateSelection.winShare(
+              new CandidateSelection.Ranked(a, N),
+              new CandidateSelection.Ranked(b, N),
+              LABELS,
+              seed),
           0.0,
           "seed " + seed);
     }
+  }
+
+  /**
+   * Mann-Whitney AUC of the rows {@code rows} (repeats allowed), ties counted half, by sorting
+   * them: the reference the one-pass bootstrap is checked against.
+   */
+  private static double auc(float[] scores, byte[] labels, int[] rows) {
+    int n = rows.length;
+    long[] keys = new long[n];
+    long positives = 0;
+    for (int i = 0; i < n; i++) {
+      int r = rows[i];
+      int bits = Float.floatToRawIntBits(scores[r] + 0.0f);
+      bits ^= (bits >> 31) & 0x7fffffff;
+      keys[i] = ((long) bits << 32) | labels[r];
+      positives += labels[r];
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return 0.5;
+    }
+    Arrays.sort(keys);
+    long twiceU = 0;
+    long below = 0;
+    int i = 0;
+    while (i < n) {
+      long s = keys[i] >> 32;
+      long gp = 0;
+      long gn = 0;
+      while (i < n && (keys[i] >> 32) == s) {
+        if ((keys[i] & 1L) == 1L) {
+          gp++;
+        } else {
+          gn++;
+        }
+        i++;
+      }
+      twiceU += gp * (2 * below + gn);
+      below += gn;
+    }
+    return twiceU / (2.0 * positives * negatives);
   }
 }

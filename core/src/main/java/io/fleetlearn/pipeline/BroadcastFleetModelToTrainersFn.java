@@ -9,10 +9,13 @@ import org.apache.beam.sdk.values.KV;
  * state holds it. Other records are dropped.
  */
 final class BroadcastFleetModelToTrainersFn extends DoFn<ModelUpdate, KV<Integer, TrainingInput>> {
-  private final int shards;
+  private final int[] shardKeys;
 
-  BroadcastFleetModelToTrainersFn(int shards) {
-    this.shards = shards;
+  /**
+   * @param shardKeys the key of every shard ({@link io.fleetlearn.scoring.ScoringConfig#shardKeys})
+   */
+  BroadcastFleetModelToTrainersFn(int[] shardKeys) {
+    this.shardKeys = shardKeys.clone();
   }
 
   @ProcessElement
@@ -21,8 +24,8 @@ final class BroadcastFleetModelToTrainersFn extends DoFn<ModelUpdate, KV<Integer
       return;
     }
     TrainingInput fleet = TrainingInput.fleet(u);
-    for (int s = 0; s < shards; s++) {
-      out.output(KV.of(s, fleet));
+    for (int key : shardKeys) {
+      out.output(KV.of(key, fleet));
     }
   }
 }

@@ -112,8 +112,7 @@ public final class ScoreEvents extends PTransform<PCollectionTuple, PCollection<
     PCollection<KV<Integer, ScoringInput>> fleetModels =
         in.get(FLEET_MODEL_UPDATES)
             .apply("FleetUpdatesIntoGlobalWindow", global())
-            .apply(
-                "BroadcastFleetModel", ParDo.of(new BroadcastFleetModelFn(scoring.fleetShards())))
+            .apply("BroadcastFleetModel", ParDo.of(new BroadcastFleetModelFn(scoring.shardKeys())))
             .setCoder(byShard);
     PCollection<DefectPrediction> byFleet =
         PCollectionList.of(toFleet)

@@ -2,7 +2,7 @@ package io.fleetlearn.pipeline;
 
 import io.fleetlearn.event.SensorEvent;
 import io.fleetlearn.registry.ModelUpdate;
-import io.fleetlearn.scoring.ScoreWithChampionFn;
+import io.fleetlearn.scoring.ScoringConfig;
 import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.WindowOutcome;
@@ -68,7 +68,7 @@ public final class TrainWithFleetModel
 
   @Override
   public PCollection<KV<String, WindowOutcome>> expand(PCollectionTuple in) {
-    int shards = config.scoring().fleetShards();
+    ScoringConfig scoring = config.scoring();
     KvCoder<Integer, TrainingInput> byShard =
         KvCoder.of(VarIntCoder.of(), TrainingInput.Coder.of());
     PCollection<KV<Integer, TrainingInput>> windows =
@@ -90,7 +90,7 @@ public final class TrainWithFleetModel
                             TypeDescriptors.integers(), TypeDescriptor.of(TrainingInput.class)))
                     .via(
                         (KV<String, TrainingInput> w) ->
-                            KV.of(ScoreWithChampionFn.shard(w.getKey(), shards), w.getValue())))
+                            KV.of(scoring.shardKey(w.getKey()), w.getValue())))
             .setCoder(byShard)
             .apply("ClosedWindowsIntoGlobalWindow", global());
     PCollection<KV<Integer, TrainingInput>> fleet =
@@ -98,7 +98,7 @@ public final class TrainWithFleetModel
             .apply("FleetUpdatesIntoGlobalWindow", global())
             .apply(
                 "BroadcastFleetModelToTrainers",
-                ParDo.of(new BroadcastFleetModelToTrainersFn(shards)))
+                ParDo.of(new BroadcastFleetModelToTrainersFn(scoring.shardKeys())))
             .setCoder(byShard);
     return PCollectionList.of(windows)
         .and(fleet)

@@ -9,10 +9,13 @@ import org.apache.beam.sdk.values.KV;
  * shard's state holds it. Other records are dropped.
  */
 public final class BroadcastFleetModelFn extends DoFn<ModelUpdate, KV<Integer, ScoringInput>> {
-  private final int shards;
+  private final int[] shardKeys;
 
-  public BroadcastFleetModelFn(int shards) {
-    this.shards = shards;
+  /**
+   * @param shardKeys the key of every shard ({@link io.fleetlearn.scoring.ScoringConfig#shardKeys})
+   */
+  public BroadcastFleetModelFn(int[] shardKeys) {
+    this.shardKeys = shardKeys.clone();
   }
 
   @ProcessElement
@@ -21,8 +24,8 @@ public final class BroadcastFleetModelFn extends DoFn<ModelUpdate, KV<Integer, S
       return;
     }
     ScoringInput model = ScoringInput.model(u);
-    for (int s = 0; s < shards; s++) {
-      out.output(KV.of(s, model));
+    for (int key : shardKeys) {
+      out.output(KV.of(key, model));
     }
   }
 }

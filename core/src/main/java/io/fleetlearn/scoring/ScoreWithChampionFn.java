@@ -109,11 +109,6 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
     }
   }
 
-  /** The fleet scorer's key for a machine: stable across JVMs (String.hashCode is specified). */
-  public static int shard(String machineId, int shards) {
-    return Math.floorMod(machineId.hashCode(), shards);
-  }
-
   @ProcessElement
   public void process(
       @Element KV<String, ScoringInput> element,
@@ -157,7 +152,7 @@ public final class ScoreWithChampionFn extends DoFn<KV<String, ScoringInput>, De
     ModelEvaluator evaluator = model == null ? null : model.evaluator;
     if (evaluator == null) {
       if (config.fleetModel()) {
-        out.get(toFleetTag).output(KV.of(shard(machine, config.fleetShards()), in));
+        out.get(toFleetTag).output(KV.of(config.shardKey(machine), in));
       } else {
         unscored.inc();
         metrics.eventUnscored();

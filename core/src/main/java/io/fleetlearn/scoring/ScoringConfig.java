@@ -1,6 +1,7 @@
 package io.fleetlearn.scoring;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How events are scored: whether at all, the alert threshold, the fleet model (on or off, its
@@ -15,6 +16,7 @@ public final class ScoringConfig implements Serializable {
   private final boolean fleetModel;
   private final int fleetSampleCapacity;
   private final int fleetShards;
+  private final int[] shardKeys;
   private final int cacheSize;
 
   private ScoringConfig(Builder b) {
@@ -30,6 +32,12 @@ public final class ScoringConfig implements Serializable {
     this.fleetModel = b.fleetModel;
     this.fleetSampleCapacity = b.fleetSampleCapacity;
     this.fleetShards = b.fleetShards;
+    this.shardKeys = b.shardKeys == null ? identity(b.fleetShards) : b.shardKeys.clone();
+    if (shardKeys.length != fleetShards
+        || Arrays.stream(shardKeys).distinct().count() != fleetShards) {
+      throw new IllegalArgumentException(
+          "shard keys must be " + fleetShards + " distinct integers, one per fleet shard");
+    }
     this.cacheSize = b.cacheSize;
   }
 
@@ -60,9 +68,36 @@ public final class ScoringConfig implements Serializable {
     return fleetSampleCapacity;
   }
 
-  /** Keys the fleet scorer is spread over; each holds a copy of the fleet model. */
+  /**
+   * Shards the steps keyed by shard are spread over (the trainers and the fleet scorer); each holds
+   * a copy of the fleet model.
+   */
   public int fleetShards() {
     return fleetShards;
+  }
+
+  /**
+   * The key of each shard, in shard order: 0 to {@code fleetShards - 1} unless the runner chose
+   * keys that it spreads evenly over its workers ({@link Builder#shardKeys}).
+   */
+  public int[] shardKeys() {
+    return shardKeys.clone();
+  }
+
+  /**
+   * The key of the shard a machine belongs to: its id's hash modulo the shards, stable across JVMs
+   * (String.hashCode is specified).
+   */
+  public int shardKey(String machineId) {
+    return shardKeys[Math.floorMod(machineId.hashCode(), fleetShards)];
+  }
+
+  private static int[] identity(int n) {
+    int[] keys = new int[Math.max(0, n)];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i;
+    }
+    return keys;
   }
 
   /** Parsed models kept per scoring instance (least recently used are dropped). */
@@ -77,6 +112,7 @@ public final class ScoringConfig implements Serializable {
     private boolean fleetModel = true;
     private int fleetSampleCapacity = 5000;
     private int fleetShards = 16;
+    private int[] shardKeys;
     private int cacheSize = 10_000;
 
     public Builder enabled(boolean v) {
@@ -101,6 +137,15 @@ public final class ScoringConfig implements Serializable {
 
     public Builder fleetShards(int v) {
       fleetShards = v;
+      return this;
+    }
+
+    /**
+     * The key of each fleet shard (as many distinct integers as shards); without it, 0 to {@code
+     * fleetShards - 1}.
+     */
+    public Builder shardKeys(int[] v) {
+      shardKeys = v.clone();
       return this;
     }
 

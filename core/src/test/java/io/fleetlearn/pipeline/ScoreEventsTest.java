@@ -281,7 +281,9 @@ public class ScoreEventsTest {
     x.add(ownModel, own, ModelSource.MACHINE, 1);
     x.add(stillFleet, fleet, ModelSource.FLEET, 3);
 
-    ScoringConfig scoring = ScoringConfig.builder().fleetShards(3).build();
+    // Keys other than 0..2, as the Flink runner's job chooses them: the model reaches every one.
+    ScoringConfig scoring =
+        ScoringConfig.builder().fleetShards(3).shardKeys(new int[] {40, 7, 913}).build();
     PAssert.that(score(s, scoring))
         .satisfies(
             it -> {

@@ -194,6 +194,13 @@ public final class RetrainingJob {
                 .fleetModel(!o.getPredictionsTopic().isEmpty() && o.getFleetModel())
                 .fleetSampleCapacity(o.getFleetSampleCapacity())
                 .fleetShards(o.getFleetShards())
+                // Keys the runner spreads evenly over its subtasks (FlinkShardKeys).
+                .shardKeys(
+                    o.getFleetShards() < 1
+                        ? new int[0] // refused by the builder, with its message
+                        : FlinkShardKeys.spread(
+                            o.getFleetShards(),
+                            FlinkShardKeys.maxParallelism(o.as(FlinkPipelineOptions.class))))
                 .cacheSize(o.getScoringCacheSize())
                 .build())
         .build();

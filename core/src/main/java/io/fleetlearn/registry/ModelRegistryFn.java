@@ -7,6 +7,8 @@ import io.fleetlearn.drift.ReferenceProfile;
 import io.fleetlearn.event.FeatureSchema;
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
+import io.fleetlearn.scoring.ModelEvaluator;
+import io.fleetlearn.scoring.ModelEvaluators;
 import io.fleetlearn.training.AlertRule;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
@@ -15,11 +17,9 @@ import io.fleetlearn.training.ThresholdCalibrationCoder;
 import io.fleetlearn.training.TrainingParams;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
-import io.fleetlearn.training.XgbTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
-import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -622,12 +622,21 @@ public final class ModelRegistryFn extends DoFn<KV<String, WindowOutcome>, Model
     return kept != null && kept.length == s.size() ? kept : scoreSample(r.model(), s);
   }
 
+  /**
+   * The model's scores of every sample row: with the pure-Java evaluator for the tree ensembles the
+   * trainer makes (read from the UBJ bytes, no xgboost4j load and its OpenMP threads per window),
+   * with xgboost4j otherwise.
+   */
   private static float[] scoreSample(byte[] model, WindowSample s) throws XGBoostError {
-    Booster b = XgbTrainer.load(model);
-    try {
-      return XgbTrainer.predict(b, s.featureArray(), s.size(), s.dim());
-    } finally {
-      b.dispose();
+    try (ModelEvaluator e = ModelEvaluators.load(model)) {
+      float[] out = new float[s.size()];
+      if (s.size() > 0) {
+        e.predict(s.featureArray(), s.size(), s.dim(), out);
+      }
+      return out;
+    } catch (IllegalArgumentException e) {
+      // A model of more features than the window has: a champion that cannot score.
+      throw new XGBoostError(e.getMessage());
     }
   }
 

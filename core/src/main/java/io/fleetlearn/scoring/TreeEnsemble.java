@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * A pure-Java evaluator of an XGBoost tree ensemble, read from XGBoost's JSON model (the {@code
- * json} form of the same model that travels as UBJ). It reproduces xgboost4j's CPU prediction step
- * by step: the margin starts at the base score's margin, each tree's leaf is added in tree order in
- * float arithmetic, a missing value ({@code NaN}) follows the node's default direction, a present
- * one goes left when {@code value < split condition}, and the logistic objectives apply the
- * sigmoid. A test checks it against xgboost4j's {@code inplace_predict} within 1e-6 on many models
- * and inputs.
+ * A pure-Java evaluator of an XGBoost tree ensemble, read from XGBoost's UBJ model (the form models
+ * travel in) or its JSON form. It reproduces xgboost4j's CPU prediction step by step: the margin
+ * starts at the base score's margin, each tree's leaf is added in tree order in float arithmetic, a
+ * missing value ({@code NaN}) follows the node's default direction, a present one goes left when
+ * {@code value < split condition}, and the logistic objectives apply the sigmoid. A test checks it
+ * against xgboost4j's {@code inplace_predict} within 1e-6 on many models and inputs.
  *
  * <p>Supported: {@code gbtree} boosters (any number of parallel trees) with one output and numeric
  * splits, objectives {@code binary:logistic}, {@code reg:logistic} and {@code binary:logitraw}.
@@ -63,6 +62,21 @@ public final class TreeEnsemble implements ModelEvaluator {
     } catch (IOException e) {
       throw new UnsupportedModelException("not an XGBoost JSON model: " + e.getMessage());
     }
+    return fromTree(root);
+  }
+
+  /**
+   * Parses XGBoost's UBJ model (the form models travel in) directly, without xgboost4j: the same
+   * model as {@link #fromJson} reads from the JSON form of it, float for float.
+   */
+  public static TreeEnsemble fromUbj(byte[] ubj) throws UnsupportedModelException {
+    return fromTree(UbjReader.read(ubj));
+  }
+
+  private static TreeEnsemble fromTree(JsonNode root) throws UnsupportedModelException {
+    if (root == null) {
+      throw new UnsupportedModelException("not an XGBoost model: empty");
+    }
     JsonNode learner = root.path("learner");
     String objective = learner.path("objective").path("name").asText("");
     boolean sigmoid;
@@ -82,7 +96,12 @@ public final class TreeEnsemble implements ModelEvaluator {
       throw new UnsupportedModelException("more than one output");
     }
     int numFeatures = param.path("num_feature").asInt(-1);
-    float baseScore = Float.parseFloat(param.path("base_score").asText("0.5"));
+    float baseScore;
+    try {
+      baseScore = Float.parseFloat(param.path("base_score").asText("0.5"));
+    } catch (NumberFormatException e) {
+      throw new UnsupportedModelException("base_score " + param.path("base_score").asText());
+    }
     // As XGBoost's logistic loss does, in float: margin = -log(1/p - 1); logitraw takes it as is.
     float baseMargin = sigmoid ? (float) -Math.log(1.0f / baseScore - 1.0f) : baseScore;
     JsonNode booster = learner.path("gradient_booster");
@@ -116,8 +135,8 @@ public final class TreeEnsemble implements ModelEvaluator {
       JsonNode d = t.path("default_left");
       JsonNode types = t.path("split_type");
       int n = l.size();
-      if (r.size() != n || f.size() != n || c.size() != n || d.size() != n) {
-        throw new UnsupportedModelException("tree " + ti + ": inconsistent node arrays");
+      if (n == 0 || r.size() != n || f.size() != n || c.size() != n || d.size() != n) {
+        throw new UnsupportedModelException("tree " + ti + ": empty or inconsistent node arrays");
       }
       roots[ti++] = base;
       for (int i = 0; i < n; i++) {
@@ -141,6 +160,7 @@ public final class TreeEnsemble implements ModelEvaluator {
         JsonNode dl = d.get(i);
         defaultLeft[base + i] = dl.isBoolean() ? dl.asBoolean() : dl.asInt() != 0;
       }
+      checkIsATree(left, right, base, n, ti - 1);
       base += n;
     }
     if (numFeatures < 0) {
@@ -152,6 +172,32 @@ public final class TreeEnsemble implements ModelEvaluator {
     }
     return new TreeEnsemble(
         roots, left, right, feature, value, defaultLeft, baseMargin, sigmoid, numFeatures);
+  }
+
+  /**
+   * Refuses a tree in which a node is reached twice from the root (a cycle, or a shared child), so
+   * that scoring ends for any model bytes: models arrive from a topic, not only from xgboost4j.
+   */
+  private static void checkIsATree(int[] left, int[] right, int base, int n, int tree)
+      throws UnsupportedModelException {
+    boolean[] reached = new boolean[n];
+    int[] stack = new int[n + 1];
+    int top = 0;
+    stack[top++] = base;
+    while (top > 0) {
+      int node = stack[--top];
+      if (reached[node - base]) {
+        throw new UnsupportedModelException("tree " + tree + ": a node is reached twice");
+      }
+      reached[node - base] = true;
+      if (left[node] >= 0) {
+        if (top + 2 > stack.length) {
+          throw new UnsupportedModelException("tree " + tree + ": a node is reached twice");
+        }
+        stack[top++] = left[node];
+        stack[top++] = right[node];
+      }
+    }
   }
 
   /** The raw margin (sum of leaves plus the base margin) of the row starting at {@code offset}. */

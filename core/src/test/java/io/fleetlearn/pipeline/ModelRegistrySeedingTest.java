@@ -15,6 +15,7 @@ import io.fleetlearn.registry.ModelUpdate;
 import io.fleetlearn.registry.PromotionPolicy;
 import io.fleetlearn.registry.RegistrySeeds;
 import io.fleetlearn.registry.SeedRecord;
+import io.fleetlearn.scoring.TreeEnsemble;
 import io.fleetlearn.training.BinaryMetrics;
 import io.fleetlearn.training.ClassificationMetrics;
 import io.fleetlearn.training.TrainingParams;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import ml.dmlc.xgboost4j.java.Booster;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -165,22 +165,21 @@ public class ModelRegistrySeedingTest {
     return onHoldout(model, s, rows, PARAMS.threshold());
   }
 
-  /** The model on the rows, at {@code threshold}: the registry measures a champion at its own. */
+  /**
+   * The model on the rows, at {@code threshold}: the registry measures a champion at its own, with
+   * the pure-Java trees read from the UBJ bytes.
+   */
   private static ClassificationMetrics onHoldout(
       byte[] model, WindowSample s, int[] rows, double threshold) throws Exception {
-    Booster b = XgbTrainer.load(model);
-    try {
-      float[] all = XgbTrainer.predict(b, s.featureArray(), s.size(), s.dim());
-      float[] sc = new float[rows.length];
-      byte[] l = new byte[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        sc[i] = all[rows[i]];
-        l[i] = s.labelArray()[rows[i]];
-      }
-      return BinaryMetrics.compute(sc, l, rows.length, threshold);
-    } finally {
-      b.dispose();
+    float[] all = new float[s.size()];
+    TreeEnsemble.fromUbj(model).predict(s.featureArray(), s.size(), s.dim(), all);
+    float[] sc = new float[rows.length];
+    byte[] l = new byte[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      sc[i] = all[rows[i]];
+      l[i] = s.labelArray()[rows[i]];
     }
+    return BinaryMetrics.compute(sc, l, rows.length, threshold);
   }
 
   /** A warm-start record as {@code train --publishModels} publishes it: PROMOTED, version 1. */

@@ -1,5 +1,6 @@
 package io.fleetlearn.scoring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,7 +88,25 @@ class TreeEnsembleTest {
 
   private static void assertSamePredictions(Booster b, long seed) throws Exception {
     byte[] json = b.toByteArray("json");
-    TreeEnsemble trees = TreeEnsemble.fromJson(json);
+    assertSamePredictions(b, seed, TreeEnsemble.fromJson(json));
+    // The UBJ bytes read without xgboost4j: the same trees, float for float.
+    TreeEnsemble fromUbj = TreeEnsemble.fromUbj(b.toByteArray("ubj"));
+    assertSamePredictions(b, seed, fromUbj);
+    TreeEnsemble fromJson = TreeEnsemble.fromJson(json);
+    int rows = 2000;
+    float[] x = inputs(seed + 1, rows, json);
+    float[] a = new float[rows];
+    float[] c = new float[rows];
+    fromJson.predict(x, rows, COLS, a);
+    fromUbj.predict(x, rows, COLS, c);
+    assertArrayEquals(a, c, "UBJ and JSON forms give the same scores, bit for bit");
+    assertEquals(fromJson.nodes(), fromUbj.nodes());
+    assertEquals(fromJson.features(), fromUbj.features());
+  }
+
+  private static void assertSamePredictions(Booster b, long seed, TreeEnsemble trees)
+      throws Exception {
+    byte[] json = b.toByteArray("json");
     int rows = 5000;
     float[] x = inputs(seed, rows, json);
     float[][] expected = b.inplace_predict(x, rows, COLS, Float.NaN);
@@ -158,6 +177,137 @@ class TreeEnsembleTest {
       trees.dispose();
       linear.dispose();
     }
+  }
+
+  @Test
+  void refusesUbjThatIsNotATreeModelWithItsOwnException() throws Exception {
+    Booster linear = train(3, Map.of("booster", "gblinear"), 5);
+    Booster trees = train(4, Map.of(), 20);
+    try {
+      assertThrows(
+          UnsupportedModelException.class, () -> TreeEnsemble.fromUbj(linear.toByteArray("ubj")));
+      byte[] ubj = trees.toByteArray("ubj");
+      // Every truncation, and every byte replaced, of a real model: refused or read, never thrown.
+      for (int n = 0; n < ubj.length; n += 97) {
+        byte[] cut = java.util.Arrays.copyOf(ubj, n);
+        assertThrows(UnsupportedModelException.class, () -> TreeEnsemble.fromUbj(cut));
+      }
+      java.util.Random r = new java.util.Random(5);
+      for (int k = 0; k < 3000; k++) {
+        byte[] bad = ubj.clone();
+        bad[r.nextInt(bad.length)] = (byte) r.nextInt(256);
+        try {
+          TreeEnsemble.fromUbj(bad);
+        } catch (UnsupportedModelException expected) {
+          // refused: fine
+        }
+      }
+    } finally {
+      linear.dispose();
+      trees.dispose();
+    }
+    assertThrows(UnsupportedModelException.class, () -> TreeEnsemble.fromUbj(new byte[0]));
+    byte[] deep = new byte[200];
+    java.util.Arrays.fill(deep, (byte) '[');
+    assertThrows(UnsupportedModelException.class, () -> TreeEnsemble.fromUbj(deep));
+  }
+
+  @Test
+  void refusesATreeWhoseNodesAreReachedTwiceSoScoringAlwaysEnds() throws Exception {
+    Booster b = train(4, Map.of(), 3);
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper mapper =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(b.toByteArray("json"));
+      com.fasterxml.jackson.databind.node.ArrayNode left =
+          (com.fasterxml.jackson.databind.node.ArrayNode)
+              root.path("learner")
+                  .path("gradient_booster")
+                  .path("model")
+                  .path("trees")
+                  .get(0)
+                  .path("left_children");
+      assertTrue(left.get(2).asInt() > 0, "node 2 splits");
+      TreeEnsemble.fromJson(mapper.writeValueAsBytes(root)); // as it is: read
+      left.set(2, 1); // node 1 is now the child of node 0 and of node 2
+      assertThrows(
+          UnsupportedModelException.class,
+          () -> TreeEnsemble.fromJson(mapper.writeValueAsBytes(root)));
+    } finally {
+      b.dispose();
+    }
+  }
+
+  @Test
+  void readsEveryUbjValueTypeAsJacksonDoes() throws Exception {
+    // {"a":[1,-2,300,70000,5000000000,1.5f,2.25,true,false,null,"x",'c'],"b":[$d#2 ..],"c":{#1
+    // "k":"v"}}
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(o);
+    d.writeByte('{');
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('a');
+    d.writeByte('[');
+    d.writeByte('i');
+    d.writeByte(1);
+    d.writeByte('N');
+    d.writeByte('i');
+    d.writeByte(-2);
+    d.writeByte('I');
+    d.writeShort(300);
+    d.writeByte('l');
+    d.writeInt(70000);
+    d.writeByte('L');
+    d.writeLong(5_000_000_000L);
+    d.writeByte('d');
+    d.writeFloat(1.5f);
+    d.writeByte('D');
+    d.writeDouble(2.25);
+    d.writeByte('T');
+    d.writeByte('F');
+    d.writeByte('Z');
+    d.writeByte('S');
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('x');
+    d.writeByte('C');
+    d.writeByte('c');
+    d.writeByte(']');
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('b');
+    d.writeByte('[');
+    d.writeByte('$');
+    d.writeByte('d');
+    d.writeByte('#');
+    d.writeByte('U');
+    d.writeByte(2);
+    d.writeFloat(0.5f);
+    d.writeFloat(-3f);
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('c');
+    d.writeByte('{');
+    d.writeByte('#');
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('k');
+    d.writeByte('S');
+    d.writeByte('U');
+    d.writeByte(1);
+    d.writeByte('v');
+    d.writeByte('}');
+    com.fasterxml.jackson.databind.JsonNode n = UbjReader.read(o.toByteArray());
+    assertEquals(
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"a\":[1,-2,300,70000,5000000000,1.5,2.25,true,false,null,\"x\",\"c\"],"
+                    + "\"b\":[0.5,-3.0],\"c\":{\"k\":\"v\"}}")
+            .toString(),
+        n.toString());
   }
 
   @Test

@@ -2,11 +2,14 @@ package io.fleetlearn.pipeline;
 
 import io.fleetlearn.metrics.MetricsConfig;
 import io.fleetlearn.metrics.PipelineMetrics;
+import io.fleetlearn.scoring.TreeEnsemble;
+import io.fleetlearn.scoring.UnsupportedModelException;
 import io.fleetlearn.training.FleetBaseline;
 import io.fleetlearn.training.TrainingResult;
 import io.fleetlearn.training.WindowOutcome;
 import io.fleetlearn.training.XgbTrainer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.ListCoder;
@@ -40,6 +43,10 @@ final class TrainWithFleetModelFn
   private final XgbTrainer trainer;
   private final MetricsConfig metricsConfig;
   private transient PipelineMetrics metrics;
+  // The last fleet model read into trees, and its scorer (null if it could not be read).
+  private transient long scorerVersion;
+  private transient byte @Nullable [] scorerModel;
+  private transient FleetBaseline.@Nullable Scorer scorer;
   private final Counter trained = Metrics.counter("fleetlearn", "models_trained");
   private final Counter skipped = Metrics.counter("fleetlearn", "models_skipped");
   private final Counter withFleet =
@@ -88,7 +95,7 @@ final class TrainWithFleetModelFn
       fleetState.write(next);
       return;
     }
-    FleetBaseline fleet = usable(stored, in.windowStart());
+    FleetBaseline fleet = withScorer(usable(stored, in.windowStart()));
     TrainingResult r = trainer.train(in.sample(), fleet);
     if (r.isTrained()) {
       trained.inc();
@@ -111,6 +118,43 @@ final class TrainWithFleetModelFn
                 in.isLate(),
                 in.sample(),
                 r)));
+  }
+
+  /**
+   * The baseline with the fleet model read into pure-Java trees, once per fleet model for all the
+   * machines it is offered to (xgboost4j would load it again for each); as it is if the trees
+   * cannot be read.
+   */
+  private @Nullable FleetBaseline withScorer(@Nullable FleetBaseline fleet) {
+    if (fleet == null) {
+      return null;
+    }
+    if (scorerModel == null
+        || scorerVersion != fleet.version()
+        || !Arrays.equals(scorerModel, fleet.model())) {
+      scorerVersion = fleet.version();
+      scorerModel = fleet.model();
+      try {
+        TreeEnsemble trees = TreeEnsemble.fromUbj(fleet.model());
+        scorer =
+            new FleetBaseline.Scorer() {
+              @Override
+              public int features() {
+                return trees.features();
+              }
+
+              @Override
+              public void predict(float[] data, int rows, int cols, float[] out) {
+                trees.predict(data, rows, cols, out);
+              }
+            };
+      } catch (UnsupportedModelException e) {
+        scorer = null; // the trainer loads it into xgboost4j
+      }
+    }
+    return scorer == null
+        ? fleet
+        : new FleetBaseline(fleet.version(), fleet.model(), fleet.threshold(), scorer);
   }
 
   /** The newest stored fleet model trained on a window that ended by {@code windowStart}. */

@@ -123,21 +123,21 @@ public final class XgbTrainer implements java.io.Serializable {
     byte[] valLabels = val.labelBytes();
     int valPositives = positives(valLabels);
     EnumMap<ModelKind, Booster> boosters = new EnumMap<>(ModelKind.class);
-    Booster fleetBooster = null;
+    FleetScorer fleetModel = null;
     try {
       if (fleetUsable) {
-        fleetBooster = load(fleet.model());
-        if (fleetBooster.getNumFeature() != sample.dim()) {
+        fleetModel = FleetScorer.of(fleet);
+        if (fleetModel.features() != sample.dim()) {
           String problem =
               "the fleet model has "
-                  + fleetBooster.getNumFeature()
+                  + fleetModel.features()
                   + " features, the window "
                   + sample.dim();
           if (ownProblem != null) {
             return TrainingResult.skipped(ownProblem + "; " + problem);
           }
-          fleetBooster.dispose();
-          fleetBooster = null;
+          fleetModel.close();
+          fleetModel = null;
           fleetUsable = false;
         }
       }
@@ -147,17 +147,18 @@ public final class XgbTrainer implements java.io.Serializable {
       if (fleetUsable && params.allows(ModelKind.FLEET_TUNED) && hasBothClasses(fit)) {
         boosters.put(ModelKind.FLEET_TUNED, trainBooster(fit, fleet.model()));
       }
-      if (fleetUsable && params.allows(ModelKind.FLEET)) {
-        // The fleet model as it is: the booster already loaded for its holdout metrics.
-        boosters.put(ModelKind.FLEET, fleetBooster);
-      }
-      if (boosters.isEmpty()) {
+      // The fleet model as it is: scored by the scorer already at hand for its holdout metrics.
+      boolean fleetCandidate = fleetUsable && params.allows(ModelKind.FLEET);
+      if (boosters.isEmpty() && !fleetCandidate) {
         return TrainingResult.skipped(
             ownProblem + "; too few rows of each class to continue the fleet model");
       }
       Map<ModelKind, float[]> valScores = new EnumMap<>(ModelKind.class);
       for (Map.Entry<ModelKind, Booster> e : boosters.entrySet()) {
         valScores.put(e.getKey(), predict(e.getValue(), val.data(), val.rows(), val.cols()));
+      }
+      if (fleetCandidate) {
+        valScores.put(ModelKind.FLEET, fleetModel.predict(val.data(), val.rows(), val.cols()));
       }
       CandidateSelection.Choice choice =
           CandidateSelection.choose(
@@ -176,7 +177,7 @@ public final class XgbTrainer implements java.io.Serializable {
       if (kind == ModelKind.FLEET && fleet != null && fleet.unseenWindow()) {
         FeatureMatrix all =
             FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), trainRows);
-        cutScores = predict(boosters.get(kind), all.data(), all.rows(), all.cols());
+        cutScores = fleetModel.predict(all.data(), all.rows(), all.cols());
         cutLabels = all.labelBytes();
         cutRows = "training rows";
       }
@@ -234,7 +235,10 @@ public final class XgbTrainer implements java.io.Serializable {
         served.dispose();
         served = refitted;
       }
-      float[] sampleScores = predict(served, sample.featureArray(), n, sample.dim());
+      float[] sampleScores =
+          kind == ModelKind.FLEET
+              ? fleetModel.predict(sample.featureArray(), n, sample.dim())
+              : predict(served, sample.featureArray(), n, sample.dim());
       byte[] model = kind == ModelKind.FLEET ? fleet.model() : served.toByteArray(MODEL_FORMAT);
       int[] holdoutRows = split.holdoutRows();
       float[] scores = new float[holdoutRows.length];
@@ -246,12 +250,12 @@ public final class XgbTrainer implements java.io.Serializable {
       ClassificationMetrics m =
           BinaryMetrics.compute(scores, holdoutLabels, holdoutRows.length, threshold);
       ClassificationMetrics fleetMetrics = null;
-      if (fleetBooster != null) {
+      if (fleetModel != null) {
         FeatureMatrix h =
             FeatureMatrix.gather(sample.featureArray(), labels, sample.dim(), holdoutRows);
         fleetMetrics =
             BinaryMetrics.compute(
-                predict(fleetBooster, h.data(), h.rows(), h.cols()),
+                fleetModel.predict(h.data(), h.rows(), h.cols()),
                 holdoutLabels,
                 h.rows(),
                 Double.isFinite(fleet.threshold()) ? fleet.threshold() : params.threshold());
@@ -265,7 +269,7 @@ public final class XgbTrainer implements java.io.Serializable {
               ownProblem != null && kind != ModelKind.OWN
                   ? choice.reason() + " (no own model: " + ownProblem + ")"
                   : choice.reason(),
-              fleet == null || fleetBooster == null ? 0 : fleet.version(),
+              fleet == null || fleetModel == null ? 0 : fleet.version(),
               fleetMetrics,
               valRows.length,
               valPositives,
@@ -284,8 +288,49 @@ public final class XgbTrainer implements java.io.Serializable {
       for (Booster b : boosters.values()) {
         b.dispose();
       }
-      if (fleetBooster != null && boosters.get(ModelKind.FLEET) != fleetBooster) {
-        fleetBooster.dispose();
+      if (fleetModel != null) {
+        fleetModel.close();
+      }
+    }
+  }
+
+  /**
+   * The fleet model's scores: the baseline's own scorer when it carries one (read once for every
+   * machine), else the model loaded into xgboost4j here and disposed on {@link #close}.
+   */
+  private static final class FleetScorer implements AutoCloseable {
+    private final FleetBaseline.@Nullable Scorer trees;
+    private final @Nullable Booster booster;
+
+    private FleetScorer(FleetBaseline.@Nullable Scorer trees, @Nullable Booster booster) {
+      this.trees = trees;
+      this.booster = booster;
+    }
+
+    static FleetScorer of(FleetBaseline fleet) throws XGBoostError {
+      FleetBaseline.Scorer s = fleet.scorer();
+      return s != null ? new FleetScorer(s, null) : new FleetScorer(null, load(fleet.model()));
+    }
+
+    long features() throws XGBoostError {
+      return trees != null ? trees.features() : booster.getNumFeature();
+    }
+
+    float[] predict(float[] data, int rows, int cols) throws XGBoostError {
+      if (trees == null) {
+        return XgbTrainer.predict(booster, data, rows, cols);
+      }
+      float[] out = new float[rows];
+      if (rows > 0) {
+        trees.predict(data, rows, cols, out);
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      if (booster != null) {
+        booster.dispose();
       }
     }
   }

@@ -89,6 +89,42 @@ class XgbTrainerCandidatesTest {
   }
 
   @Test
+  void aFleetModelReadOnceIntoJavaTreesScoresAsTheLoadedBoosterDoes() throws Exception {
+    FleetBaseline loaded = fleet(VIBRATION, 2);
+    io.fleetlearn.scoring.TreeEnsemble trees =
+        io.fleetlearn.scoring.TreeEnsemble.fromUbj(loaded.model());
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FleetBaseline.Scorer scorer =
+        new FleetBaseline.Scorer() {
+          @Override
+          public int features() {
+            return trees.features();
+          }
+
+          @Override
+          public void predict(float[] data, int rows, int cols, float[] out) {
+            calls.incrementAndGet();
+            trees.predict(data, rows, cols, out);
+          }
+        };
+    FleetBaseline read =
+        new FleetBaseline(loaded.version(), loaded.model(), loaded.threshold(), scorer);
+    for (long seed : new long[] {3, 4, 5}) {
+      WindowSample machine = sample(seed == 5 ? TEMPERATURE : VIBRATION, 500, seed);
+      TrainingResult a = new XgbTrainer(PARAMS).train(machine, loaded);
+      int before = calls.get();
+      TrainingResult b = new XgbTrainer(PARAMS).train(machine, read);
+      assertTrue(calls.get() > before, "the fleet model's trees scored the rows");
+      assertEquals(a.selection().kind(), b.selection().kind(), b.selection().reason());
+      assertTrue(Arrays.equals(a.model(), b.model()), "the same served model");
+      assertEquals(a.selection().threshold(), b.selection().threshold(), 1e-6);
+      assertEquals(a.metrics().auc(), b.metrics().auc(), 1e-9);
+      assertEquals(a.selection().fleetMetrics().auc(), b.selection().fleetMetrics().auc(), 1e-9);
+    }
+  }
+
+  @Test
   void theStreamsFleetModelAsItIsChoosesItsThresholdOnAllTheWindowsTrainingRows() {
     FleetBaseline fleet = fleet(VIBRATION, 2);
     WindowSample machine = sample(VIBRATION, 500, 3);

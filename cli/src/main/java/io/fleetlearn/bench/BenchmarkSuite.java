@@ -359,6 +359,7 @@ public final class BenchmarkSuite {
     Counter read = metrics.registry().counter("fleetlearn.events.read");
     double readBase = read.count();
     CpuProfile profile = o.getProfile() && profileIt ? CpuProfile.start() : null;
+    ThreadCpu threadCpu = o.getProfile() && profileIt ? ThreadCpu.start() : null;
     PipelineResult job =
         IngestPipeline.build(
                 options,
@@ -384,6 +385,11 @@ public final class BenchmarkSuite {
     } finally {
       cancel(job);
       CollectProbe.remove(probeId);
+    }
+    if (threadCpu != null) {
+      profiles.add(
+          threadCpu.summarise(
+              "CPU by thread: ingest pipeline (job start → last event collected)", 10));
     }
     if (profile != null) {
       profiles.add(profile.stopAndSummarise("Ingest pipeline (read, parse, window, collect)", 15));
@@ -561,6 +567,7 @@ public final class BenchmarkSuite {
             windowStart)) {
       reader.awaitReady(timeout);
       CpuProfile profile = o.getProfile() && profileIt ? CpuProfile.start() : null;
+      ThreadCpu threadCpu = o.getProfile() && profileIt ? ThreadCpu.start() : null;
       PhaseClock phases = new PhaseClock(metrics.registry(), machines);
       long pushWall = System.currentTimeMillis();
       long push = System.nanoTime();
@@ -594,15 +601,17 @@ public final class BenchmarkSuite {
           reader.maxRecordTimestamp() == Long.MIN_VALUE
               ? Long.MIN_VALUE
               : reader.maxRecordTimestamp() - pushWall;
+      String title =
+          String.format(
+              Locale.ROOT,
+              "Retraining %,d machines, %s (watermark push → last update readable)",
+              machines,
+              what);
+      if (threadCpu != null) {
+        profiles.add(threadCpu.summarise("CPU by thread: " + title, 12));
+      }
       if (profile != null) {
-        profiles.add(
-            profile.stopAndSummarise(
-                String.format(
-                    Locale.ROOT,
-                    "Retraining %,d machines, %s (watermark push → last update readable)",
-                    machines,
-                    what),
-                15));
+        profiles.add(profile.stopAndSummarise(title, 15));
         profile.close();
       }
       out.printf(

@@ -31,8 +31,9 @@ public interface ScoringOptions extends PipelineOptions {
   void setFleetSampleCapacity(int value);
 
   @Description(
-      "Keys the fleet scorer is spread over (each holds a copy of the fleet model); at least the"
-          + " job's parallelism.")
+      "Shards the trainers and the fleet scorer are keyed by (each holds a copy of the fleet"
+          + " model), spread evenly over the subtasks: a multiple of the job's parallelism"
+          + " (docs/capacity.md#shards).")
   @Default.Integer(16)
   int getFleetShards();
 

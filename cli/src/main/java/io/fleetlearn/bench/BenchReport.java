@@ -131,12 +131,18 @@ final class BenchReport {
               + " training rows). What it leaves out: scoring the holdout and validation rows,"
               + " the candidates' bootstrap comparison, the threshold, the champion's scores and"
               + " the drift statistics, serialising models, the registry's state, the shuffles,"
-              + " Kafka and checkpoints. Targets: latency ≤ 1.6 × raw limit; 10,000 machines"
-              + " readable within 50 s in the steady state.\n\n");
+              + " Kafka and checkpoints. *Trainer alone*: the product's own trainer"
+              + " (`XgbTrainer.train`: the same trainings plus the scores, the candidates'"
+              + " bootstrap, the threshold and the holdout metrics; in the steady state with the"
+              + " fleet model read once into Java trees, as the job does) in the same plain loop,"
+              + " without Beam, Flink, Kafka or the registry: the pipeline's latency over it is"
+              + " what the runner, the registry and publishing add. Targets: latency ≤ 1.6 × raw"
+              + " limit; 10,000 machines readable within 50 s in the steady state.\n\n");
       b.append(
           "| machines | window | events | job ingest events/s | stages s: first fired / last"
-              + " fired / decided | published s | **latency s** | raw limit s | latency / raw |"
-              + " 10,000 ≤ 50 s |\n|---:|---|---:|---:|---|---:|---:|---:|---:|---|\n");
+              + " fired / decided | published s | **latency s** | raw limit s | trainer alone s"
+              + " (× raw) | latency / raw | 10,000 ≤ 50 s |\n"
+              + "|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
       retraining.forEach(r -> b.append(r).append('\n'));
       b.append('\n');
     }

@@ -518,15 +518,23 @@ public final class BenchmarkSuite {
     long rawFirst = RawTrainingLimit.trainAll(firstSamples, config.training(), threads, null);
     byte[] fleet = RawTrainingLimit.fleetModel(firstSamples, config.training());
     long rawSteady = RawTrainingLimit.trainAll(steadySamples, config.training(), threads, fleet);
+    long trainerFirst = RawTrainingLimit.trainerAll(firstSamples, config.training(), threads, null);
+    long trainerSteady =
+        RawTrainingLimit.trainerAll(steadySamples, config.training(), threads, fleet);
     out.printf(
         Locale.ROOT,
-        "  raw xgboost4j limit: %.2f s (first window), %.2f s (steady state)%n",
+        "  raw xgboost4j limit: %.2f s (first window), %.2f s (steady state); the product's"
+            + " trainer alone: %.2f s, %.2f s%n",
         rawFirst / 1e9,
-        rawSteady / 1e9);
+        rawSteady / 1e9,
+        trainerFirst / 1e9,
+        trainerSteady / 1e9);
     StateSizes sizes =
         StateSizes.measure(firstSamples, new XgbTrainer(config.training()), Math.min(machines, 50));
-    retrainRows.add(retrainRow(machines, events, ingestNanos, "first window", first, rawFirst));
-    retrainRows.add(retrainRow(machines, events, -1, "steady state", steady, rawSteady));
+    retrainRows.add(
+        retrainRow(machines, events, ingestNanos, "first window", first, rawFirst, trainerFirst));
+    retrainRows.add(
+        retrainRow(machines, events, -1, "steady state", steady, rawSteady, trainerSteady));
     liveOpenByMachines.add(new long[] {machines, liveOpen, liveClosed});
     memoryRows.add(
         memoryRow(
@@ -624,7 +632,13 @@ public final class BenchmarkSuite {
   }
 
   private String retrainRow(
-      int machines, long events, long ingestNanos, String what, Burst b, long rawNanos) {
+      int machines,
+      long events,
+      long ingestNanos,
+      String what,
+      Burst b,
+      long rawNanos,
+      long trainerNanos) {
     String latency =
         b.latencyNanos() < 0
             ? String.format(
@@ -646,6 +660,8 @@ public final class BenchmarkSuite {
             : String.format(Locale.ROOT, "%.2f", b.publishedMillis() / 1000.0),
         latency,
         seconds(rawNanos),
+        seconds(trainerNanos)
+            + String.format(Locale.ROOT, " (%.2f×)", (double) trainerNanos / rawNanos),
         b.latencyNanos() < 0
             ? "> "
                 + String.format(Locale.ROOT, "%.0fx", timeout.toNanos() / (double) rawNanos)

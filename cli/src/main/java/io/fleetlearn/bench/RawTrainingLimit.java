@@ -1,7 +1,10 @@
 package io.fleetlearn.bench;
 
 import io.fleetlearn.dataset.WindowSample;
+import io.fleetlearn.scoring.TreeEnsemble;
+import io.fleetlearn.scoring.UnsupportedModelException;
 import io.fleetlearn.training.FeatureMatrix;
+import io.fleetlearn.training.FleetBaseline;
 import io.fleetlearn.training.HoldoutSplit;
 import io.fleetlearn.training.ModelKind;
 import io.fleetlearn.training.ThresholdObjective;
@@ -39,6 +42,51 @@ final class RawTrainingLimit {
   static long trainAll(
       List<WindowSample> samples, TrainingParams params, int threads, byte @Nullable [] fleet)
       throws InterruptedException {
+    return loop(samples, threads, s -> trainOne(s, params, fleet));
+  }
+
+  /**
+   * Wall-clock nanoseconds for the product's trainer ({@link XgbTrainer#train}) on each sample, in
+   * the same loop: the raw limit's trainings plus everything else the trainer does for a decision.
+   * The fleet model is read once into Java trees, as the job's trainer step does.
+   */
+  static long trainerAll(
+      List<WindowSample> samples, TrainingParams params, int threads, byte @Nullable [] fleet)
+      throws InterruptedException, UnsupportedModelException {
+    XgbTrainer trainer = new XgbTrainer(params);
+    FleetBaseline baseline = null;
+    if (fleet != null) {
+      TreeEnsemble trees = TreeEnsemble.fromUbj(fleet);
+      baseline =
+          new FleetBaseline(
+              1,
+              fleet,
+              Double.NaN,
+              new FleetBaseline.Scorer() {
+                @Override
+                public int features() {
+                  return trees.features();
+                }
+
+                @Override
+                public void predict(float[] data, int rows, int cols, float[] out) {
+                  trees.predict(data, rows, cols, out);
+                }
+              });
+    }
+    FleetBaseline b = baseline;
+    return loop(
+        samples,
+        threads,
+        s -> trainer.train(s, b)); // a skipped sample costs what it costs the job too
+  }
+
+  private interface Work {
+    void run(WindowSample s) throws XGBoostError;
+  }
+
+  private static long loop(List<WindowSample> samples, int threads, Work work)
+      throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Thread> workers = new ArrayList<>();
@@ -51,7 +99,7 @@ final class RawTrainingLimit {
                   for (int i = next.getAndIncrement();
                       i < samples.size();
                       i = next.getAndIncrement()) {
-                    trainOne(samples.get(i), params, fleet);
+                    work.run(samples.get(i));
                   }
                 } catch (XGBoostError | RuntimeException e) {
                   failures.add(e);

@@ -382,14 +382,15 @@ public final class BenchmarkSuite {
           job, () -> probe.events.get(), events, "the ingest pipeline to collect every event");
       last = probe.lastNanos;
       cpuLast = ProcessCpu.nanos();
+      if (threadCpu != null) {
+        // Before the job is cancelled: its threads' CPU is gone with them.
+        profiles.add(
+            threadCpu.summarise(
+                "CPU by thread: ingest pipeline (job start → last event collected)", 10));
+      }
     } finally {
       cancel(job);
       CollectProbe.remove(probeId);
-    }
-    if (threadCpu != null) {
-      profiles.add(
-          threadCpu.summarise(
-              "CPU by thread: ingest pipeline (job start → last event collected)", 10));
     }
     if (profile != null) {
       profiles.add(profile.stopAndSummarise("Ingest pipeline (read, parse, window, collect)", 15));

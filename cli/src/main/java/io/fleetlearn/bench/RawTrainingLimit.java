@@ -56,23 +56,7 @@ final class RawTrainingLimit {
     XgbTrainer trainer = new XgbTrainer(params);
     FleetBaseline baseline = null;
     if (fleet != null) {
-      TreeEnsemble trees = TreeEnsemble.fromUbj(fleet);
-      baseline =
-          new FleetBaseline(
-              1,
-              fleet,
-              Double.NaN,
-              new FleetBaseline.Scorer() {
-                @Override
-                public int features() {
-                  return trees.features();
-                }
-
-                @Override
-                public void predict(float[] data, int rows, int cols, float[] out) {
-                  trees.predict(data, rows, cols, out);
-                }
-              });
+      baseline = new FleetBaseline(1, fleet, Double.NaN, TreeEnsemble.fromUbj(fleet));
     }
     FleetBaseline b = baseline;
     return loop(

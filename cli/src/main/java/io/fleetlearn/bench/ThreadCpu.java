@@ -104,7 +104,12 @@ final class ThreadCpu {
       b.append(row(sum - shown, total, "other Java threads"));
     }
     if (process > sum) {
-      b.append(row(process - sum, total, "not in any Java thread: GC, JIT, native threads"));
+      b.append(
+          row(
+              process - sum,
+              total,
+              "not in a Java thread still running: GC, JIT, native (OpenMP) threads, threads that"
+                  + " ended"));
     }
     return b.append('\n').toString();
   }

@@ -135,19 +135,7 @@ final class TrainWithFleetModelFn
       scorerVersion = fleet.version();
       scorerModel = fleet.model();
       try {
-        TreeEnsemble trees = TreeEnsemble.fromUbj(fleet.model());
-        scorer =
-            new FleetBaseline.Scorer() {
-              @Override
-              public int features() {
-                return trees.features();
-              }
-
-              @Override
-              public void predict(float[] data, int rows, int cols, float[] out) {
-                trees.predict(data, rows, cols, out);
-              }
-            };
+        scorer = TreeEnsemble.fromUbj(fleet.model());
       } catch (UnsupportedModelException e) {
         scorer = null; // the trainer loads it into xgboost4j
       }

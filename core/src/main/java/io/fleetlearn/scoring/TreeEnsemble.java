@@ -2,6 +2,7 @@ package io.fleetlearn.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlearn.training.FleetBaseline;
 import java.io.IOException;
 
 /**
@@ -20,7 +21,7 @@ import java.io.IOException;
  * <p>All trees live in flat primitive arrays (one node = one index), so scoring allocates nothing.
  * Immutable and thread-safe.
  */
-public final class TreeEnsemble implements ModelEvaluator {
+public final class TreeEnsemble implements ModelEvaluator, FleetBaseline.Scorer {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final int[] roots;

@@ -95,8 +95,7 @@ class XgbTrainerCandidatesTest {
         io.fleetlearn.scoring.TreeEnsemble.fromUbj(loaded.model());
     java.util.concurrent.atomic.AtomicInteger calls =
         new java.util.concurrent.atomic.AtomicInteger();
-    FleetBaseline.Scorer scorer =
-        new FleetBaseline.Scorer() {
+    FleetBaseline.Scorer scorer = new FleetBaseline.Scorer() { // the trees, counting their calls
           @Override
           public int features() {
             return trees.features();

@@ -92,7 +92,8 @@ final class BenchReport {
               + " machines, "
               + o.getIngestWindows()
               + " windows) drained in one run, taking turns (A B A B, after a cold A B round that"
-              + " warms the JIT and is not reported): plain"
+              + " warms the JIT and is not reported; with --profile=true the profile comes from"
+              + " a further pipeline run, not reported either): plain"
               + " KafkaConsumer loops that parse every record (*raw drain*), then the pipeline"
               + " (read → parse → window → collect on the embedded Flink runner). CPU = this"
               + " JVM's CPU time per event over the drain (all its threads; the broker runs in its"
